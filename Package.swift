@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// authlog: who fails to authenticate, where, and why.
+//
+// The shape follows the data flow. CPCRE2 is the C library, PCRE2 the only Swift code that
+// touches it, AuthLogKit does all the work (input → lines → classify → events → aggregate →
+// report), and `authlog` only parses arguments. The pattern files in patterns/ are compiled
+// into the binary by the EmbedPatterns plugin, so the tool is one self-contained file while
+// the rules stay data that is reviewed, tested and extended as text.
+let package = Package(
+    name: "authlog",
+    products: [
+        .executable(name: "authlog", targets: ["authlog"]),
+        .library(name: "AuthLogKit", targets: ["AuthLogKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // memmem/memrchr from glibc, which Swift cannot see without _GNU_SOURCE.
+        .target(name: "CByteSearch"),
+        .executableTarget(name: "embed-patterns", path: "Plugins/EmbedPatternsTool"),
+        .plugin(
+            name: "EmbedPatterns",
+            capability: .buildTool(),
+            dependencies: ["embed-patterns"]
+        ),
+        .target(
+            name: "AuthLogKit",
+            dependencies: ["PCRE2", "CByteSearch"],
+            plugins: ["EmbedPatterns"]
+        ),
+        .executableTarget(
+            name: "authlog",
+            dependencies: [
+                "AuthLogKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "AuthLogKitTests", dependencies: ["AuthLogKit"]),
+        .testTarget(name: "AuthlogCLITests", dependencies: ["AuthLogKit"]),
+    ]
+)

@@ -1,0 +1,45 @@
+/// Why a line was not analysed. Every skipped line is counted under one reason.
+public enum SkipReason: String, CaseIterable, Sendable {
+    /// The line holds NUL bytes: binary data, a crashed writer, a TLS handshake.
+    case binary
+    /// The line is longer than the line limit (1 MiB by default) and was not read whole.
+    case tooLong = "too-long"
+    /// PCRE2 gave up on the line at its match limits (see `--match-limit`).
+    case matchLimit = "match-limit"
+}
+
+/// What happened to one input file.
+public struct FileStats: Sendable {
+    public var path: String
+    /// The format the file was read as; nil when it was empty.
+    public var format: String?
+    /// How the format was chosen: detected from content, or forced with --log-format.
+    public var formatForced = false
+    public var bytes = 0
+    public var lines = 0
+    public var events = 0
+    public var skippedByReason: [SkipReason: Int] = [:]
+    /// The first line skipped for each reason, for the diagnostic message.
+    public var firstSkippedLine: [SkipReason: Int] = [:]
+
+    public init(path: String, format: String?) {
+        self.path = path
+        self.format = format
+    }
+
+    public var skipped: Int { skippedByReason.values.reduce(0, +) }
+
+    mutating func skip(_ reason: SkipReason, line: Int) {
+        skippedByReason[reason, default: 0] += 1
+        if firstSkippedLine[reason] == nil { firstSkippedLine[reason] = line }
+    }
+}
+
+/// An input that was named or found but not scanned, and why (never dropped silently).
+public struct UnscannedInput: Sendable, Equatable {
+    public var path: String
+    public var reason: String
+    /// True when this made the run fail (exit status 1): the input was asked for
+    /// explicitly, or could not be read.
+    public var isError: Bool
+}

@@ -1,0 +1,125 @@
+import PCRE2
+
+/// One rule as the combined regex knows it: its branch is marked `(*MARK:n)` with n its
+/// index here, so the matching rule is found without trying the rules one by one.
+public struct CompiledRule: Sendable {
+    /// The format whose head the rule follows (for a syslog line: the wrapped format).
+    public let format: String
+    public let id: String
+    public let cause: Cause
+    public let status: Int?
+    /// `format/id`, as events report it.
+    public let qualifiedID: String
+}
+
+/// Group numbers of the fields authlog reads, looked up once per regex. With duplicate
+/// names (one per rule branch) each field has a list, and the set one is taken.
+struct FieldGroups: Sendable {
+    let time: [Int]
+    let syslogTime: [Int]
+    let ip: [Int]
+    let user: [Int]
+    let request: [Int]
+    let method: [Int]
+    let path: [Int]
+    let status: [Int]
+
+    init(_ regex: Regex) {
+        time = regex.groupNumbers(named: "time")
+        syslogTime = regex.groupNumbers(named: "syslog_time")
+        ip = regex.groupNumbers(named: "ip")
+        user = regex.groupNumbers(named: "user")
+        request = regex.groupNumbers(named: "request")
+        method = regex.groupNumbers(named: "method")
+        path = regex.groupNumbers(named: "path")
+        status = regex.groupNumbers(named: "status")
+    }
+}
+
+/// A log format ready to classify lines: one anchored, JIT-compiled regex holding the head
+/// and every rule (`head(?:(*MARK:0)rule0|(*MARK:1)rule1|…)`), so each line costs one match
+/// whatever the number of rules, plus the literals that let most lines skip PCRE2 entirely.
+public final class CompiledFormat: Sendable {
+    public let name: String
+    public let definition: FormatDefinition
+    let regex: Regex
+    let rules: [CompiledRule]
+    let groups: FieldGroups
+    /// Every line containing none of these cannot match; empty when some rule has no literal.
+    let literals: [[UInt8]]
+    /// True when some rule declares no literal: every line must then be matched.
+    let matchesEveryLine: Bool
+    let detect: Regex
+    let hint: Regex?
+
+    init(_ definition: FormatDefinition, wrapping inner: [FormatDefinition], expander: FragmentExpander) throws(PatternError) {
+        self.name = definition.name
+        self.definition = definition
+
+        var rules: [CompiledRule] = []
+        func branches(of format: FormatDefinition) -> String {
+            format.rules.map { rule in
+                defer {
+                    rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, status: rule.status,
+                                              qualifiedID: "\(format.name)/\(rule.id)"))
+                }
+                return "(*MARK:\(rules.count))(?:\(rule.regex.text))"
+            }.joined(separator: "|")
+        }
+        var pattern: String
+        if definition.wrapsOtherFormats {
+            let alternatives = inner.filter { !$0.rules.isEmpty }.map { format in
+                "(?:\(format.head.text))(?:\(branches(of: format)))"
+            }
+            pattern = "(?:\(definition.head.text))(?:\(alternatives.joined(separator: "|")))"
+        } else {
+            pattern = "(?:\(definition.head.text))(?:\(branches(of: definition)))"
+        }
+        let ruleSources = definition.wrapsOtherFormats ? inner.flatMap(\.rules) : definition.rules
+        self.rules = rules
+        self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty }
+        var literals: [[UInt8]] = []
+        for literal in ruleSources.flatMap(\.literals) where !literals.contains(literal) {
+            literals.append(literal)
+        }
+        self.literals = matchesEveryLine ? [] : literals
+
+        do {
+            pattern = try expander.expandSharingDefinitions(pattern)
+            self.regex = try Regex(pattern, options: [.anchored, .duplicateNames, .dollarEndOnly])
+            self.detect = try Regex(try expander.expandSharingDefinitions(definition.detect.text),
+                                    options: [.anchored, .duplicateNames])
+            self.hint = try definition.hint.map { hint throws in
+                try Regex(try expander.expandSharingDefinitions(hint.text), options: [.duplicateNames])
+            }
+        } catch {
+            // Every piece compiled on its own when the files were loaded; only their
+            // combination can fail here (e.g. PCRE2's pattern size limit).
+            throw PatternError(file: definition.source.file, line: definition.source.line,
+                               message: "format '\(name)': its rules do not compile together: \(error)")
+        }
+        self.groups = FieldGroups(regex)
+    }
+}
+
+/// All formats of a pattern set, compiled once and shared by every worker.
+public final class CompiledPatterns: Sendable {
+    public let patterns: PatternSet
+    public let formats: [CompiledFormat]
+
+    public init(_ patterns: PatternSet) throws(PatternError) {
+        self.patterns = patterns
+        let expander = FragmentExpander(fragments: patterns.fragments)
+        var formats: [CompiledFormat] = []
+        for definition in patterns.formats {
+            formats.append(try CompiledFormat(definition, wrapping: patterns.plainFormats, expander: expander))
+        }
+        self.formats = formats
+    }
+
+    public func format(named name: String) -> CompiledFormat? {
+        formats.first { $0.name == name }
+    }
+
+    public var formatNames: [String] { formats.map(\.name) }
+}

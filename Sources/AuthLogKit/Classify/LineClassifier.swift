@@ -1,0 +1,95 @@
+import Foundation
+import PCRE2
+
+/// Matches single lines against one compiled format and turns a match into an `AuthEvent`.
+///
+/// One per worker: it owns the PCRE2 match data and the timestamp cache. Only the fields of
+/// a matching line are ever decoded into strings; a line that does not match costs one
+/// PCRE2 call and nothing else.
+final class LineClassifier {
+    enum Outcome {
+        case event(AuthEvent)
+        case noMatch
+        /// The match hit a PCRE2 limit: the line cannot be judged and is counted as skipped.
+        case limitExceeded
+    }
+
+    let format: CompiledFormat
+    private let matcher: Matcher
+    private let timestamps: TimestampParser
+
+    init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
+        self.format = format
+        self.matcher = Matcher(format.regex, limits: limits)
+        self.timestamps = TimestampParser(localZone: timeZone, now: now)
+    }
+
+    func classify(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
+        switch matcher.match(line) {
+        case .match:
+            break
+        case .noMatch:
+            return .noMatch
+        case .limitExceeded, .failed:
+            return .limitExceeded
+        }
+        guard let markIndex = matcher.markNumber(), markIndex < format.rules.count else { return .noMatch }
+        let rule = format.rules[markIndex]
+        let groups = format.groups
+
+        func bytes(_ numbers: [Int]) -> UnsafeRawBufferPointer? {
+            guard let range = matcher.range(ofFirstSetGroupIn: numbers) else { return nil }
+            return UnsafeRawBufferPointer(rebasing: line[range])
+        }
+        func text(_ numbers: [Int]) -> String? {
+            bytes(numbers).map(FieldDecoding.string)
+        }
+
+        var time: Int64? = nil
+        if let raw = bytes(groups.time) { time = timestamps.parse(raw) }
+        if time == nil, let raw = bytes(groups.syslogTime) { time = timestamps.parse(raw) }
+
+        var method = text(groups.method)
+        var path = bytes(groups.path).map { FieldDecoding.string(Self.withoutQuery($0)) }
+        if method == nil || path == nil, let request = bytes(groups.request) {
+            let parts = Self.split(request: request)
+            if method == nil { method = parts.method.map(FieldDecoding.string) }
+            if path == nil { path = parts.path.map { FieldDecoding.string(Self.withoutQuery($0)) } }
+        }
+
+        var user = text(groups.user)
+        if user == "-" || user == "" { user = nil }
+        var status = rule.status
+        if let raw = bytes(groups.status), let value = Self.integer(raw) { status = value }
+
+        return .event(AuthEvent(
+            time: time, file: file, line: lineNumber, format: rule.format, ip: text(groups.ip),
+            method: method, path: path, status: status, user: user, cause: rule.cause,
+            rule: rule.qualifiedID))
+    }
+
+    /// `METHOD URI PROTO` → method and URI, split at single spaces like the servers write
+    /// them. A request line without a space (`-`, a TLS handshake) has neither.
+    static func split(request: UnsafeRawBufferPointer) -> (method: UnsafeRawBufferPointer?, path: UnsafeRawBufferPointer?) {
+        guard let firstSpace = request.firstIndex(of: UInt8(ascii: " ")) else { return (nil, nil) }
+        let afterMethod = request[(firstSpace + 1)...]
+        let uriEnd = afterMethod.firstIndex(of: UInt8(ascii: " ")) ?? request.endIndex
+        return (UnsafeRawBufferPointer(rebasing: request[..<firstSpace]),
+                UnsafeRawBufferPointer(rebasing: request[(firstSpace + 1)..<uriEnd]))
+    }
+
+    static func withoutQuery(_ uri: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard let question = uri.firstIndex(of: UInt8(ascii: "?")) else { return uri }
+        return UnsafeRawBufferPointer(rebasing: uri[..<question])
+    }
+
+    static func integer(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
+    }
+}

@@ -1,0 +1,64 @@
+/// Turns captured bytes into a `String` without losing information or trusting the input.
+///
+/// Valid UTF-8 is kept as is (outputs escape it for their medium later). Each byte that is
+/// not part of valid UTF-8 becomes the four characters `\xNN`, the way nginx writes such
+/// bytes itself: two different byte strings never decode to the same key, and the result
+/// is always valid Unicode, so JSON stays valid whatever the log contains.
+enum FieldDecoding {
+    static func string(_ bytes: UnsafeRawBufferPointer) -> String {
+        var allASCII = true
+        for byte in bytes where byte >= 0x80 {
+            allASCII = false
+            break
+        }
+        if allASCII { return String(decoding: bytes, as: UTF8.self) }
+
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 8)
+        var index = 0
+        while index < bytes.count {
+            let length = validSequenceLength(bytes, at: index)
+            if length > 0 {
+                output.append(contentsOf: bytes[index..<(index + length)])
+                index += length
+            } else {
+                appendHexEscape(bytes[index], to: &output)
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendHexEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        let digits = Array("0123456789abcdef".utf8)
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+
+    /// Length of the well-formed UTF-8 sequence starting at `index` (RFC 3629: no overlong
+    /// forms, no surrogates, nothing above U+10FFFF), or 0 if the byte there starts none.
+    static func validSequenceLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
+        let lead = bytes[index]
+        if lead < 0x80 { return 1 }
+        func continuation(_ offset: Int, _ low: UInt8 = 0x80, _ high: UInt8 = 0xBF) -> Bool {
+            index + offset < bytes.count && bytes[index + offset] >= low && bytes[index + offset] <= high
+        }
+        switch lead {
+        case 0xC2...0xDF:
+            return continuation(1) ? 2 : 0
+        case 0xE0:
+            return continuation(1, 0xA0, 0xBF) && continuation(2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF:
+            return continuation(1) && continuation(2) ? 3 : 0
+        case 0xED:
+            return continuation(1, 0x80, 0x9F) && continuation(2) ? 3 : 0
+        case 0xF0:
+            return continuation(1, 0x90, 0xBF) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF1...0xF3:
+            return continuation(1) && continuation(2) && continuation(3) ? 4 : 0
+        case 0xF4:
+            return continuation(1, 0x80, 0x8F) && continuation(2) && continuation(3) ? 4 : 0
+        default:
+            return 0
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// The `authlog.report/1` document. Keys and their meaning are a contract: fields may be
+/// added, none may change meaning. Lists are sorted by count descending, then key ascending.
+public enum JSONReport {
+    public static let schema = "authlog.report/1"
+
+    public static func render(_ report: ScanReport, top: Int, generator: String) -> String {
+        var json = JSONWriter(pretty: true)
+        json.beginObject()
+        json.string("schema", schema)
+        json.string("generator", generator)
+
+        json.beginArray("files")
+        for file in report.files {
+            json.beginObject()
+            json.string("path", file.path)
+            json.string("format", file.format ?? "empty")
+            json.int("bytes", file.bytes)
+            json.int("lines", file.lines)
+            json.int("events", file.events)
+            json.int("skipped", file.skipped)
+            json.beginObject("skipped_by")
+            for reason in SkipReason.allCases { json.int(reason.rawValue, file.skippedByReason[reason] ?? 0) }
+            json.endObject()
+            json.endObject()
+        }
+        json.endArray()
+
+        json.beginArray("not_scanned")
+        for input in report.unscanned {
+            json.beginObject()
+            json.string("path", input.path)
+            json.string("reason", input.reason)
+            json.bool("error", input.isError)
+            json.endObject()
+        }
+        json.endArray()
+
+        writeEvents(report.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json)
+        json.endObject()
+        return json.output + "\n"
+    }
+
+    static func writeEvents(_ aggregate: FailureAggregate, formats: [String], top: Int, into json: inout JSONWriter) {
+        json.beginObject("events")
+        json.int("total", aggregate.total)
+        json.beginObject("time_range")
+        json.string("first", aggregate.firstSeen.map(CivilTime.iso8601))
+        json.string("last", aggregate.lastSeen.map(CivilTime.iso8601))
+        json.endObject()
+
+        json.beginObject("by_cause")
+        for cause in Cause.allCases { json.int(cause.rawValue, aggregate.byCause[cause]) }
+        json.endObject()
+
+        json.beginObject("by_format")
+        var formatNames = Set(formats).union(aggregate.byFormat.keys)
+        formatNames.remove("empty")
+        for name in formatNames.sorted() { json.int(name, aggregate.byFormat[name] ?? 0) }
+        json.endObject()
+
+        json.beginArray("top_ips")
+        for (key, client) in aggregate.topIPs(top) {
+            json.beginObject()
+            json.string("key", key)
+            json.int("count", client.failures.count)
+            writeCauses(client.failures.causes, into: &json)
+            json.int("users", client.users.count)
+            json.string("first_seen", client.failures.firstSeen.map(CivilTime.iso8601))
+            json.string("last_seen", client.failures.lastSeen.map(CivilTime.iso8601))
+            json.endObject()
+        }
+        json.endArray()
+
+        json.beginArray("top_paths")
+        for (key, tally) in aggregate.topPaths(top) {
+            json.beginObject()
+            json.string("key", key)
+            json.int("count", tally.count)
+            writeCauses(tally.causes, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+
+        json.beginArray("top_users")
+        for (key, tally) in aggregate.topUsers(top) {
+            json.beginObject()
+            json.string("key", key)
+            json.int("count", tally.count)
+            writeCauses(tally.causes, into: &json)
+            json.endObject()
+        }
+        json.endArray()
+        json.endObject()
+    }
+
+    private static func writeCauses(_ causes: CauseCounts, into json: inout JSONWriter) {
+        json.beginObject("causes")
+        for (cause, count) in causes.nonZeroByCount { json.int(cause.rawValue, count) }
+        json.endObject()
+    }
+}
+
+/// One event per line, keys `time file line format ip method path status user cause` in
+/// that order; absent values are null. Written and flushed as events are found.
+public enum NDJSONEvent {
+    public static func render(_ event: AuthEvent) -> String {
+        var json = JSONWriter(pretty: false)
+        json.beginObject()
+        json.string("time", event.time.map(CivilTime.iso8601))
+        json.string("file", event.file)
+        json.int("line", event.line)
+        json.string("format", event.format)
+        json.string("ip", event.ip)
+        json.string("method", event.method)
+        json.string("path", event.path)
+        json.int("status", event.status)
+        json.string("user", event.user)
+        json.string("cause", event.cause.rawValue)
+        json.endObject()
+        return json.output + "\n"
+    }
+}

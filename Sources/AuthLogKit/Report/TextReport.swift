@@ -1,0 +1,145 @@
+/// The report a person reads in a terminal: a headline that answers "how bad, since when",
+/// then why (causes with their meaning), who (clients), where (paths), as whom (users), and
+/// what was read. Every piece of log text passes through `TerminalText.escape`.
+public enum TextReport {
+    public static func render(_ report: ScanReport, top: Int, style: TextStyle) -> String {
+        let aggregate = report.aggregate
+        var out = ""
+        let scanned = report.files.count
+        var headline = "\(format(aggregate.total)) authentication failure\(aggregate.total == 1 ? "" : "s")"
+            + " in \(scanned) file\(scanned == 1 ? "" : "s")"
+        if let first = aggregate.firstSeen, let last = aggregate.lastSeen {
+            headline += ", \(CivilTime.shortDisplay(first)) → \(CivilTime.shortDisplay(last)) UTC"
+        }
+        out += style.bold(headline) + "\n"
+        if aggregate.total == 0 {
+            out += "\n" + filesSection(report, style: style)
+            return out
+        }
+        out += glance(aggregate) + "\n"
+
+        out += "\n" + style.bold("Why") + "\n"
+        var causes = TextTable([.init(title: "CAUSE", alignment: .left), .init(title: "FAILURES", alignment: .right),
+                                .init(title: "SHARE", alignment: .right), .init(title: "", alignment: .left),
+                                .init(title: "MEANING", alignment: .left, maxWidth: 70)])
+        let largest = aggregate.byCause.nonZeroByCount.first?.count ?? 1
+        for (cause, count) in aggregate.byCause.nonZeroByCount {
+            causes.add([cause.rawValue, format(count), percent(count, of: aggregate.total),
+                        bar(count, of: largest, width: 12), cause.meaning])
+        }
+        out += causes.render(style: style)
+
+        let ips = aggregate.topIPs(top)
+        if !ips.isEmpty {
+            out += "\n" + style.bold("Who: top clients") + "\n"
+            var table = TextTable([.init(title: "CLIENT", alignment: .left, maxWidth: 40),
+                                   .init(title: "FAILURES", alignment: .right), .init(title: "USERS", alignment: .right),
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48),
+                                   .init(title: "FIRST SEEN", alignment: .left), .init(title: "LAST SEEN", alignment: .left)])
+            for (ip, client) in ips {
+                table.add([ip, format(client.failures.count), format(client.users.count),
+                           causeSummary(client.failures.causes), time(client.failures.firstSeen),
+                           time(client.failures.lastSeen)])
+            }
+            out += table.render(style: style)
+        }
+
+        let paths = aggregate.topPaths(top)
+        if !paths.isEmpty {
+            out += "\n" + style.bold("Where: top paths") + "\n"
+            var table = TextTable([.init(title: "PATH", alignment: .left, maxWidth: 56),
+                                   .init(title: "FAILURES", alignment: .right),
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48)])
+            for (path, tally) in paths {
+                table.add([path, format(tally.count), causeSummary(tally.causes)])
+            }
+            out += table.render(style: style)
+        }
+
+        let users = aggregate.topUsers(top)
+        if !users.isEmpty {
+            out += "\n" + style.bold("As whom: top user names") + "\n"
+            var table = TextTable([.init(title: "USER", alignment: .left, maxWidth: 40),
+                                   .init(title: "FAILURES", alignment: .right),
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48)])
+            for (user, tally) in users {
+                table.add([user, format(tally.count), causeSummary(tally.causes)])
+            }
+            out += table.render(style: style)
+        }
+
+        out += "\n" + filesSection(report, style: style)
+        return out
+    }
+
+    /// One line naming the biggest cause, client, path and user: the answer at a glance.
+    static func glance(_ aggregate: FailureAggregate) -> String {
+        var parts: [String] = []
+        if let cause = aggregate.byCause.nonZeroByCount.first {
+            parts.append("mostly \(cause.cause.rawValue) (\(percent(cause.count, of: aggregate.total)))")
+        }
+        if let ip = aggregate.topIPs(1).first {
+            parts.append("top client \(TerminalText.escape(ip.key)) (\(format(ip.value.failures.count)))")
+        }
+        if let path = aggregate.topPaths(1).first {
+            parts.append("top path \(TerminalText.truncate(TerminalText.escape(path.key), to: 40)) (\(format(path.value.count)))")
+        }
+        if let user = aggregate.topUsers(1).first {
+            parts.append("top user \(TerminalText.truncate(TerminalText.escape(user.key), to: 30)) (\(format(user.value.count)))")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static func filesSection(_ report: ScanReport, style: TextStyle) -> String {
+        var out = style.bold("Read") + "\n"
+        var table = TextTable([.init(title: "FILE", alignment: .left, maxWidth: 60), .init(title: "FORMAT", alignment: .left),
+                               .init(title: "LINES", alignment: .right), .init(title: "EVENTS", alignment: .right),
+                               .init(title: "SKIPPED", alignment: .right)])
+        for file in report.files {
+            table.add([file.path, (file.format ?? "empty") + (file.formatForced ? " (forced)" : ""),
+                       format(file.lines), format(file.events), format(file.skipped)])
+        }
+        out += table.render(style: style)
+        for input in report.unscanned {
+            out += "  " + style.dim("not read: \(TerminalText.escape(input.path)): \(TerminalText.escape(input.reason))") + "\n"
+        }
+        return out
+    }
+
+    static func causeSummary(_ causes: CauseCounts) -> String {
+        let items = causes.nonZeroByCount
+        var parts = items.prefix(3).map { "\($0.cause.rawValue) \(format($0.count))" }
+        if items.count > 3 { parts.append("+\(items.count - 3) more") }
+        return parts.joined(separator: ", ")
+    }
+
+    static func time(_ seconds: Int64?) -> String {
+        seconds.map(CivilTime.shortDisplay) ?? "-"
+    }
+
+    /// 12345 → "12,345"
+    static func format(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var output = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { output.append(",") }
+            output.append(character)
+        }
+        return value < 0 ? "-" + output : output
+    }
+
+    static func percent(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "0%" }
+        let value = Double(part) * 100 / Double(whole)
+        if value >= 10 || value == 0 { return "\(Int(value.rounded()))%" }
+        let tenths = (value * 10).rounded() / 10
+        return tenths < 0.1 ? "<0.1%" : "\(tenths)%"
+    }
+
+    static func bar(_ part: Int, of whole: Int, width: Int) -> String {
+        guard whole > 0 else { return "" }
+        let eighths = max(1, Int((Double(part) / Double(whole) * Double(width * 8)).rounded()))
+        let blocks = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
+        return String(repeating: "█", count: eighths / 8) + blocks[eighths % 8]
+    }
+}

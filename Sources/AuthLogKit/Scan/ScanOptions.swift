@@ -1,0 +1,19 @@
+import Foundation
+import PCRE2
+
+/// How a scan reads its inputs.
+public struct ScanOptions: Sendable {
+    /// Read every input as this format instead of detecting it.
+    public var formatOverride: String?
+    /// The zone of timestamps that carry none (nginx and Apache error logs, syslog).
+    public var timeZone: TimeZone = .current
+    /// "Now", for syslog timestamps that have no year.
+    public var now: Date = Date()
+    public var matchLimits: MatchLimits = .default
+    /// Longest line analysed, in bytes; longer lines are skipped and counted.
+    public var maxLineLength: Int = 1 << 20
+    /// Bytes per read(2).
+    public var readBufferSize: Int = 256 << 10
+
+    public init() {}
+}

@@ -1,0 +1,14 @@
+/// The result of a scan: what was read, what was found, what could not be read.
+public struct ScanReport: Sendable {
+    public var files: [FileStats] = []
+    public var aggregate = FailureAggregate()
+    public var unscanned: [UnscannedInput] = []
+
+    public init() {}
+
+    /// True when an input the user asked for could not be read or understood: the run
+    /// then exits with status 1 although the rest was scanned.
+    public var hadInputErrors: Bool { unscanned.contains { $0.isError } }
+
+    public var totalSkippedLines: Int { files.reduce(0) { $0 + $1.skipped } }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import AuthLogKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The root command. It only parses arguments and maps outcomes to exit statuses; all the
+/// work happens in AuthLogKit.
+struct AuthLog: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "authlog",
+        abstract: "Who is failing to authenticate, where, and why: auth failures in nginx, Apache and WordPress logs.",
+        discussion: """
+            EXIT STATUS
+              0  the scan completed and every input was read
+              1  the scan completed, but some input could not be read or recognised
+              2  usage error or unusable pattern file: nothing was scanned
+            """,
+        version: version,
+        subcommands: [ScanCommand.self, PatternsCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// Exit statuses, documented in --help and the README.
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let inputProblem: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try AuthLog.parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Glibc.exit(exit.rawValue)
+        } catch {
+            let code = AuthLog.exitCode(for: error)
+            if code == .success {
+                AuthLog.exit(withError: error)  // --help, --version: print and exit 0
+            }
+            // Argument errors exit 2, like most Unix tools, not ArgumentParser's 64.
+            let message = AuthLog.fullMessage(for: error)
+            StandardError.write(message.hasSuffix("\n") ? message : message + "\n")
+            Glibc.exit(code == .validationFailure ? ExitStatus.usage : code.rawValue)
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import AuthLogKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Diagnostics on stderr, one line each, prefixed with "authlog:". File names and anything
+/// else that came from outside are escaped first: a file name can hold escape sequences too.
+final class StandardError: ScanDiagnostics {
+    let quiet: Bool
+    private(set) var errorCount = 0
+
+    init(quiet: Bool) { self.quiet = quiet }
+
+    func warning(_ message: String) {
+        guard !quiet else { return }
+        StandardError.write("authlog: warning: \(TerminalText.escape(message))\n")
+    }
+
+    func error(_ message: String) {
+        errorCount += 1
+        StandardError.write("authlog: error: \(TerminalText.escape(message))\n")
+    }
+
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(STDERR_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { if errno == EINTR { continue }; return }
+                offset += written
+            }
+        }
+    }
+}
+
+/// Buffered writes to stdout: reports can be large and a write(2) per event is slow.
+final class StandardOutput {
+    private var buffer: [UInt8] = []
+    private let flushThreshold: Int
+
+    init(flushThreshold: Int = 64 << 10) {
+        self.flushThreshold = flushThreshold
+        buffer.reserveCapacity(flushThreshold + 4096)
+    }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
+    func flush() {
+        buffer.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { if errno == EINTR { continue }; return }
+                offset += written
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit { flush() }
+}
