@@ -100,8 +100,8 @@ public final class Matcher {
         guard number < pairCount else { return nil }
         let start = ovector[2 * number]
         let end = ovector[2 * number + 1]
-        // PCRE2_UNSET is ~0; any value past the subject means "not set".
-        guard start <= end, end <= subjectLength else { return nil }
+        // PCRE2_UNSET is ~(size_t)0, which Swift sees as -1 (size_t imports as Int).
+        guard start >= 0, start <= end, end <= subjectLength else { return nil }
         return start..<end
     }
 

@@ -5,9 +5,9 @@ import PCRE2
 ///
 /// Each format's `detect` regex is tried at the start of up to `sampleLines` lines; the
 /// format matching the most lines wins. Combined access logs look the same whichever server
-/// wrote them, so ties are broken by lines matching a format's `hint` (content only that
-/// server writes), then by words of the file's path (`/var/log/nginx/…`), then by the order
-/// of the pattern files.
+/// wrote them, so ties are broken by words of the file's path (`/var/log/nginx/…`), then by
+/// lines matching a format's `hint` (content only that server writes, such as nginx's
+/// upper-case `\xHH`), then by the order of the pattern files.
 struct FormatDetector {
     let formats: [CompiledFormat]
     var sampleLines = 200
@@ -19,8 +19,8 @@ struct FormatDetector {
 
         static func < (lhs: Score, rhs: Score) -> Bool {
             if lhs.detected != rhs.detected { return lhs.detected < rhs.detected }
-            if lhs.hinted != rhs.hinted { return lhs.hinted < rhs.hinted }
-            return !lhs.pathHinted && rhs.pathHinted
+            if lhs.pathHinted != rhs.pathHinted { return !lhs.pathHinted }
+            return lhs.hinted < rhs.hinted
         }
     }
 

@@ -103,8 +103,10 @@ struct FragmentExpander {
 
     /// True for `(?<`, `(?P<`, `\k<` and `\g<`: the `<` opens a group name, not a fragment.
     func isGroupSyntax(_ bytes: [UInt8], before index: Int) -> Bool {
-        if index >= 1, bytes[index - 1] == UInt8(ascii: "?") { return true }
-        if index >= 2, bytes[index - 1] == UInt8(ascii: "P"), bytes[index - 2] == UInt8(ascii: "?") { return true }
+        // `(?<` and `(?P<`, but not a quantifier `)?<NAME>`.
+        if index >= 2, bytes[index - 1] == UInt8(ascii: "?"), bytes[index - 2] == UInt8(ascii: "(") { return true }
+        if index >= 3, bytes[index - 1] == UInt8(ascii: "P"), bytes[index - 2] == UInt8(ascii: "?"),
+           bytes[index - 3] == UInt8(ascii: "(") { return true }
         if index >= 2, bytes[index - 2] == UInt8(ascii: "\\"),
            bytes[index - 1] == UInt8(ascii: "k") || bytes[index - 1] == UInt8(ascii: "g") { return true }
         return false
