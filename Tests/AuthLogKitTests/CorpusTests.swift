@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import AuthLogKit
+
+/// End to end against the shared corpus generator's exact ground truth: a ~20 MB corpus of
+/// all five formats with attackers, hostile and damaged lines, and every count authlog
+/// reports must equal truth.json's `line_events`.
+@Suite(.serialized) struct CorpusTests {
+    static func generatorPath() -> String? {
+        if let path = ProcessInfo.processInfo.environment["AUTHLOG_CORPUS_GEN"] { return path }
+        let sibling = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/gen.py").path
+        return FileManager.default.fileExists(atPath: sibling) ? sibling : nil
+    }
+
+    /// Generates a corpus with gen.py into a temporary directory.
+    static func generate(size: String, seed: Int) throws -> URL {
+        let generator = try #require(generatorPath(), "gen.py not found: set AUTHLOG_CORPUS_GEN or keep shared/ beside the repository")
+        let directory = try makeTemporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", generator, "--out", directory.path, "--size", size, "--seed", String(seed)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "gen.py failed")
+        return directory
+    }
+
+    @Test(arguments: [(size: "20M", seed: 1), (size: "6M", seed: 7)])
+    func countsEqualTheGeneratorsTruth(size: String, seed: Int) throws {
+        let corpus = try Self.generate(size: size, seed: seed)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let truthData = try Data(contentsOf: corpus.appendingPathComponent("truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
+        let lineEvents = try #require(truth["line_events"] as? [String: Any])
+
+        var options = ScanOptions()
+        options.timeZone = TimeZone(identifier: "UTC")!
+        let diagnostics = RecordingDiagnostics()
+        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: diagnostics)
+            .run(arguments: [corpus.path])
+        #expect(diagnostics.errors.isEmpty, "\(diagnostics.errors)")
+        let aggregate = report.aggregate
+
+        #expect(aggregate.total == lineEvents["total"] as? Int)
+        let byCause = try #require(lineEvents["by_cause"] as? [String: Int])
+        for cause in Cause.allCases where cause != .notAuthorized {
+            #expect(aggregate.byCause[cause] == byCause[cause.rawValue], "cause \(cause.rawValue)")
+        }
+        let byFile = try #require(lineEvents["by_file"] as? [String: Int])
+        let filesMeta = try #require(truth["files"] as? [String: [String: Any]])
+        for (relative, expected) in byFile {
+            let stats = try #require(report.files.first { $0.path == corpus.path + "/" + relative }, "\(relative) not scanned")
+            #expect(stats.events == expected, "events in \(relative)")
+            #expect(stats.lines == filesMeta[relative]?["lines"] as? Int, "lines in \(relative)")
+            #expect(stats.bytes == filesMeta[relative]?["bytes"] as? Int, "bytes in \(relative)")
+            #expect(stats.format == filesMeta[relative]?["format"] as? String, "format of \(relative)")
+        }
+
+        func compare<V>(_ name: String, _ ours: [(key: String, value: V)], count: (V) -> Int) throws {
+            let expected = try #require(lineEvents[name] as? [String: Int])
+            let actual = Dictionary(uniqueKeysWithValues: ours.map { ($0.key, count($0.value)) })
+            #expect(actual == expected, "\(name) differs")
+            // Same order too: count descending, key ascending.
+            let expectedOrder = expected.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.key)
+            #expect(ours.map(\.key) == expectedOrder, "\(name) order")
+        }
+        try compare("by_ip", aggregate.topIPs(50)) { $0.failures.count }
+        try compare("by_path", aggregate.topPaths(50)) { $0.count }
+        try compare("by_user", aggregate.topUsers(50)) { $0.count }
+    }
+
+    @Test func jsonReportOfTheCorpusIsValidAndMatchesTheAggregate() throws {
+        let corpus = try Self.generate(size: "3M", seed: 2)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        var options = ScanOptions()
+        options.timeZone = TimeZone(identifier: "UTC")!
+        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: [corpus.path])
+        let json = JSONReport.render(report, top: 10, generator: "test")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(document["schema"] as? String == "authlog.report/1")
+        let events = try #require(document["events"] as? [String: Any])
+        #expect(events["total"] as? Int == report.aggregate.total)
+        let topIPs = try #require(events["top_ips"] as? [[String: Any]])
+        #expect(topIPs.count == 10)
+        let counts = topIPs.compactMap { $0["count"] as? Int }
+        #expect(counts == counts.sorted(by: >))
+        for entry in topIPs {
+            let causes = try #require(entry["causes"] as? [String: Int])
+            #expect(causes.values.reduce(0, +) == entry["count"] as? Int)
+        }
+        let files = try #require(document["files"] as? [[String: Any]])
+        #expect(files.count == 5)
+    }
+}
