@@ -46,6 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "AuthLogKitTests", dependencies: ["AuthLogKit"]),
-        .testTarget(name: "AuthlogCLITests", dependencies: ["AuthLogKit"]),
+        // Runs the built `authlog` binary as a user would: exit statuses, streams, escaping.
+        .testTarget(name: "AuthlogCLITests", dependencies: ["authlog"]),
     ]
 )
