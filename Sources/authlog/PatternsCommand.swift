@@ -4,15 +4,50 @@ import AuthLogKit
 struct PatternsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "patterns",
-        abstract: "List the log formats and rules authlog knows, after loading --patterns directories.",
-        discussion: "A pattern file that does not compile is reported with its file, line and offset, and the exit status is 2."
+        abstract: "List the log formats and rules authlog knows, or test rules against annotated samples.",
+        discussion: """
+            With --test, each sample log is scanned and every '# expect:' annotation in it is \
+            checked (see samples/ and the README), the way fail2ban-regex checks a filter: \
+            write a sample for a new rule before trusting it on real logs.
+
+            A pattern file that does not compile is reported with its file, line and offset, \
+            and the exit status is 2. With --test, the exit status is 1 when an annotation \
+            does not hold.
+            """
     )
 
     @OptionGroup var patternOptions: PatternOptions
 
+    @Option(name: .customLong("test"), parsing: .upToNextOption, help: ArgumentHelp(
+        "Check these annotated sample logs instead of listing the rules.", valueName: "sample"))
+    var samples: [String] = []
+
     func run() throws {
         let compiled = try patternOptions.compiled()
         let output = StandardOutput()
+        defer { output.flush() }
+        guard !samples.isEmpty else {
+            list(compiled, to: output)
+            return
+        }
+        let result = SampleVerifier(patterns: compiled).verify(files: samples)
+        for failure in result.failures {
+            output.write(TerminalText.escape(failure.description) + "\n")
+        }
+        let allRules = compiled.patterns.formats.flatMap { format in format.rules.map { "\(format.name)/\($0.id)" } }
+        let unproven = allRules.filter { !result.rulesHit.contains($0) }
+        output.write("\(result.linesChecked) annotated lines, \(result.eventsExpected) expected events, "
+                     + "\(result.failures.count) failure(s); rules matched: \(result.rulesHit.count) of \(allRules.count)\n")
+        if !unproven.isEmpty {
+            output.write("rules no sample line matched: \(unproven.joined(separator: ", "))\n")
+        }
+        if !result.failures.isEmpty {
+            output.flush()
+            throw ExitCode(ExitStatus.inputProblem)
+        }
+    }
+
+    private func list(_ compiled: CompiledPatterns, to output: StandardOutput) {
         for format in compiled.patterns.formats {
             output.write("\(format.name)  \(format.description)  (\(format.source.file))\n")
             if format.wrapsOtherFormats {
@@ -22,6 +57,5 @@ struct PatternsCommand: ParsableCommand {
                 output.write("    \(rule.id)  → \(rule.cause.rawValue)\(rule.status.map { " (\($0))" } ?? "")\n")
             }
         }
-        output.flush()
     }
 }

@@ -10,6 +10,10 @@ public struct CompiledRule: Sendable {
     public let status: Int?
     /// `format/id`, as events report it.
     public let qualifiedID: String
+    /// For rules reached through a wrapper (syslog): other formats with a rule of the same
+    /// id and cause, which the same line would match just as well. nginx and Apache write
+    /// identical combined access lines; the syslog program name tells them apart.
+    public let equivalents: [(format: String, pathHints: [String], qualifiedID: String)]
 }
 
 /// Group numbers of the fields authlog reads, looked up once per regex. With duplicate
@@ -23,6 +27,7 @@ struct FieldGroups: Sendable {
     let method: [Int]
     let path: [Int]
     let status: [Int]
+    let program: [Int]
 
     init(_ regex: Regex) {
         time = regex.groupNumbers(named: "time")
@@ -33,6 +38,7 @@ struct FieldGroups: Sendable {
         method = regex.groupNumbers(named: "method")
         path = regex.groupNumbers(named: "path")
         status = regex.groupNumbers(named: "status")
+        program = regex.groupNumbers(named: "program")
     }
 }
 
@@ -42,6 +48,8 @@ struct FieldGroups: Sendable {
 public final class CompiledFormat: Sendable {
     public let name: String
     public let definition: FormatDefinition
+    /// Path hints of every format, by name (for telling formats apart by a syslog program).
+    let pathHintsByFormat: [String: [String]]
     let regex: Regex
     let rules: [CompiledRule]
     let groups: FieldGroups
@@ -55,13 +63,17 @@ public final class CompiledFormat: Sendable {
     init(_ definition: FormatDefinition, wrapping inner: [FormatDefinition], expander: FragmentExpander) throws(PatternError) {
         self.name = definition.name
         self.definition = definition
+        self.pathHintsByFormat = Dictionary(inner.map { ($0.name, $0.pathHints) }, uniquingKeysWith: { first, _ in first })
 
         var rules: [CompiledRule] = []
         func branches(of format: FormatDefinition) -> String {
             format.rules.map { rule in
                 defer {
+                    let equivalents = !definition.wrapsOtherFormats ? [] : inner.filter { other in
+                        other.name != format.name && other.rules.contains { $0.id == rule.id && $0.cause == rule.cause }
+                    }.map { (format: $0.name, pathHints: $0.pathHints, qualifiedID: "\($0.name)/\(rule.id)") }
                     rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, status: rule.status,
-                                              qualifiedID: "\(format.name)/\(rule.id)"))
+                                              qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents))
                 }
                 return "(*MARK:\(rules.count))(?:\(rule.regex.text))"
             }.joined(separator: "|")

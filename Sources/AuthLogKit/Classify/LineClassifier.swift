@@ -62,10 +62,21 @@ final class LineClassifier {
         var status = rule.status
         if let raw = bytes(groups.status), let value = Self.integer(raw) { status = value }
 
+        var formatName = rule.format
+        var ruleID = rule.qualifiedID
+        if !rule.equivalents.isEmpty, let program = text(groups.program)?.lowercased() {
+            let hints = format.pathHintsByFormat[formatName] ?? []
+            if !hints.contains(where: program.contains),
+               let better = rule.equivalents.first(where: { $0.pathHints.contains(where: program.contains) }) {
+                formatName = better.format
+                ruleID = better.qualifiedID
+            }
+        }
+
         return .event(AuthEvent(
-            time: time, file: file, line: lineNumber, format: rule.format, ip: text(groups.ip),
+            time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip),
             method: method, path: path, status: status, user: user, cause: rule.cause,
-            rule: rule.qualifiedID))
+            rule: ruleID))
     }
 
     /// `METHOD URI PROTO` → method and URI, split at single spaces like the servers write
