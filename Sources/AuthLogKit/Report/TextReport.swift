@@ -34,7 +34,7 @@ public enum TextReport {
             out += "\n" + style.bold("Who: top clients") + "\n"
             var table = TextTable([.init(title: "CLIENT", alignment: .left, maxWidth: 40),
                                    .init(title: "FAILURES", alignment: .right), .init(title: "USERS", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48),
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52),
                                    .init(title: "FIRST SEEN", alignment: .left), .init(title: "LAST SEEN", alignment: .left)])
             for (ip, client) in ips {
                 table.add([ip, format(client.failures.count), format(client.users.count),
@@ -49,7 +49,7 @@ public enum TextReport {
             out += "\n" + style.bold("Where: top paths") + "\n"
             var table = TextTable([.init(title: "PATH", alignment: .left, maxWidth: 56),
                                    .init(title: "FAILURES", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48)])
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
             for (path, tally) in paths {
                 table.add([path, format(tally.count), causeSummary(tally.causes)])
             }
@@ -61,7 +61,7 @@ public enum TextReport {
             out += "\n" + style.bold("As whom: top user names") + "\n"
             var table = TextTable([.init(title: "USER", alignment: .left, maxWidth: 40),
                                    .init(title: "FAILURES", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 48)])
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
             for (user, tally) in users {
                 table.add([user, format(tally.count), causeSummary(tally.causes)])
             }
@@ -108,8 +108,8 @@ public enum TextReport {
 
     static func causeSummary(_ causes: CauseCounts) -> String {
         let items = causes.nonZeroByCount
-        var parts = items.prefix(3).map { "\($0.cause.rawValue) \(format($0.count))" }
-        if items.count > 3 { parts.append("+\(items.count - 3) more") }
+        var parts = items.prefix(2).map { "\($0.cause.rawValue) \(format($0.count))" }
+        if items.count > 2 { parts.append("+\(items.count - 2) more") }
         return parts.joined(separator: ", ")
     }
 
