@@ -23,6 +23,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // zlib, to stream rotated .gz archives without temporary files.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         // memmem/memrchr from glibc, which Swift cannot see without _GNU_SOURCE.
         .target(name: "CByteSearch"),
@@ -34,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "AuthLogKit",
-            dependencies: ["PCRE2", "CByteSearch"],
+            dependencies: ["PCRE2", "CByteSearch", "CZlib"],
             plugins: ["EmbedPatterns"]
         ),
         .executableTarget(

@@ -69,12 +69,23 @@ struct ScanCommand: ParsableCommand {
         "Longest line analysed, in bytes; longer lines are skipped and counted.", valueName: "bytes"))
     var maxLine: Int = 1 << 20
 
-    @Flag(name: [.short, .long], help: "Do not print warnings (errors are still printed).")
+    @Option(name: [.customShort("j"), .long], help: ArgumentHelp(
+        "Worker threads (default: one per core). Files and chunks of large files are scanned in parallel.",
+        valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("chunk-size"), help: ArgumentHelp(
+        "Bytes per chunk when a large file is split between threads.", valueName: "bytes", visibility: .hidden))
+    var chunkSize: Int = 16 << 20
+
+    @Flag(name: [.short, .long], help: "Do not print warnings or progress (errors are still printed).")
     var quiet = false
 
     func validate() throws {
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
         guard maxLine >= 64 else { throw ValidationError("--max-line must be at least 64 bytes") }
+        guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
+        guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be at least 4096 bytes") }
         if let tz, TimeZone(identifier: tz) == nil {
             throw ValidationError("unknown time zone '\(tz)' (use a name like UTC or Europe/Berlin)")
         }
@@ -96,6 +107,8 @@ struct ScanCommand: ParsableCommand {
         if let tz { options.timeZone = TimeZone(identifier: tz)! }
         options.matchLimits.matchLimit = matchLimit
         options.maxLineLength = maxLine
+        options.threads = threads
+        options.chunkSize = chunkSize
 
         let diagnostics = StandardError(quiet: quiet)
         let stdout = StandardOutput()

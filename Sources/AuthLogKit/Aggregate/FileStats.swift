@@ -29,6 +29,18 @@ public struct FileStats: Sendable {
 
     public var skipped: Int { skippedByReason.values.reduce(0, +) }
 
+    /// Adds the counts of the next stretch of the same file (the next chunk), whose line
+    /// numbers start after this one's lines.
+    mutating func absorb(_ next: FileStats) {
+        for (reason, line) in next.firstSkippedLine where firstSkippedLine[reason] == nil {
+            firstSkippedLine[reason] = lines + line
+        }
+        for (reason, count) in next.skippedByReason { skippedByReason[reason, default: 0] += count }
+        bytes += next.bytes
+        lines += next.lines
+        events += next.events
+    }
+
     mutating func skip(_ reason: SkipReason, line: Int) {
         skippedByReason[reason, default: 0] += 1
         if firstSkippedLine[reason] == nil { firstSkippedLine[reason] = line }
@@ -36,7 +48,7 @@ public struct FileStats: Sendable {
 }
 
 /// An input that was named or found but not scanned, and why (never dropped silently).
-public struct UnscannedInput: Sendable, Equatable {
+public struct UnscannedInput: Error, Sendable, Equatable {
     public var path: String
     public var reason: String
     /// True when this made the run fail (exit status 1): the input was asked for

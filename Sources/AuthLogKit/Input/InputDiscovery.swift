@@ -44,7 +44,7 @@ public enum InputDiscovery {
                 guard seen.insert(FileIdentity(info)).inserted else { continue }
                 if case .compressed(let kind) = LogFileNaming.kind(of: basename(argument)) {
                     result.unscanned.append(UnscannedInput(
-                        path: argument, reason: "\(kind)-compressed files are not read yet; decompress it to a pipe: zcat FILE | authlog scan -",
+                        path: argument, reason: "\(kind)-compressed files are not read; decompress to a pipe: \(kind == "bz2" ? "bzcat" : kind == "xz" ? "xzcat" : "zstdcat") FILE | authlog scan -",
                         isError: true))
                     continue
                 }
@@ -91,7 +91,7 @@ public enum InputDiscovery {
                 case .log:
                     if seen.insert(FileIdentity(info)).inserted { files.append(path) }
                 case .compressed(let kind):
-                    result.unscanned.append(UnscannedInput(path: path, reason: "\(kind)-compressed, not read yet", isError: false))
+                    result.unscanned.append(UnscannedInput(path: path, reason: "\(kind)-compressed, not read (only gzip is)", isError: false))
                 case .notALog:
                     break
                 }

@@ -2,11 +2,12 @@
 /// siblings (`access.log.2`, `access.log.1`, `access.log`) are ordered so time runs forward.
 enum LogFileNaming {
     /// The name without its rotation suffix and the rotation's age (higher is older):
-    /// `access.log.3` → (`access.log`, 3); `error.log-20261120` → (`error.log`, age from the
-    /// date, older dates higher); `access.log` → (`access.log`, 0).
+    /// `access.log.3` and `access.log.3.gz` → (`access.log`, 3); `error.log-20261120[.gz]` →
+    /// (`error.log`, age from the date, older dates higher); `access.log` → (`access.log`, 0).
     static func rotation(of name: String) -> (base: String, age: Int) {
         var base = name
         var age = 0
+        if base.hasSuffix(".gz") { base = String(base.dropLast(3)) }
         if let dot = base.lastIndex(of: "."), let number = Int(base[base.index(after: dot)...]),
            number >= 0, number < 100_000 {
             base = String(base[..<dot])
@@ -29,7 +30,8 @@ enum LogFileNaming {
     static func kind(of name: String) -> Kind {
         let lower = name.lowercased()
         if lower.hasPrefix(".") { return .notALog }
-        for suffix in [".gz", ".bz2", ".xz", ".zst", ".lz4", ".z"] where lower.hasSuffix(suffix) {
+        // gzip is read (logrotate's default); other compressors are named, not read.
+        for suffix in [".bz2", ".xz", ".zst", ".lz4", ".z"] where lower.hasSuffix(suffix) {
             return .compressed(String(suffix.dropFirst()))
         }
         // Binary accounting files and journals that live in /var/log but are not text logs.

@@ -30,31 +30,9 @@ enum ByteSearch {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
-    /// Number of `\n` bytes in `base[from..<to]`.
-    ///
-    /// Eight bytes at a time with the classic "find a zero byte" bit trick, exact (no false
-    /// positives): lines are counted for every byte of input, so this must run near memory
-    /// speed, not at a byte per iteration.
+    /// Number of `\n` bytes in `base[from..<to]` (SIMD, in CByteSearch).
     static func countNewlines(in base: UnsafeRawPointer, from: Int, to: Int) -> Int {
-        var count = 0
-        var index = from
-        while index < to, (Int(bitPattern: base + index) & 7) != 0 {
-            if base.load(fromByteOffset: index, as: UInt8.self) == 0x0A { count += 1 }
-            index += 1
-        }
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
-        while index + 8 <= to {
-            let word = base.load(fromByteOffset: index, as: UInt64.self) ^ newlines
-            // High bit of each byte set iff that byte of `word` is zero (i.e. was '\n').
-            let zeroBytes = ~(((word & low7) &+ low7) | word | low7)
-            count += zeroBytes.nonzeroBitCount
-            index += 8
-        }
-        while index < to {
-            if base.load(fromByteOffset: index, as: UInt8.self) == 0x0A { count += 1 }
-            index += 1
-        }
-        return count
+        guard to > from else { return 0 }
+        return authlog_count_newlines(base.assumingMemoryBound(to: UInt8.self) + from, to - from)
     }
 }

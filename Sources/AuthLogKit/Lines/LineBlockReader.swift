@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads a file descriptor in large blocks that always end at a line boundary, like
 /// ripgrep's line buffer: the unfinished last line is rolled to the front of the buffer and
 /// completed by the next read. Memory stays bounded by the buffer size plus the longest
@@ -17,11 +11,7 @@ final class LineBlockReader {
         case overlongLine
     }
 
-    struct ReadError: Error {
-        var errno: Int32
-    }
-
-    private let descriptor: Int32
+    private let source: ByteSource
     private let maxLineLength: Int
     private let initialCapacity: Int
     private var buffer: UnsafeMutableRawPointer
@@ -30,14 +20,12 @@ final class LineBlockReader {
     private var end = 0
     private var reachedEOF = false
     private var discardingOverlongLine = false
-    /// Bytes read from the descriptor so far.
-    private(set) var bytesRead = 0
 
     /// - Parameters:
     ///   - maxLineLength: longest line kept, in bytes without its newline.
     ///   - bufferSize: bytes asked of each read(2); larger blocks mean fewer system calls.
-    init(descriptor: Int32, maxLineLength: Int = 1 << 20, bufferSize: Int = 256 << 10) {
-        self.descriptor = descriptor
+    init(source: ByteSource, maxLineLength: Int = 1 << 20, bufferSize: Int = 256 << 10) {
+        self.source = source
         self.maxLineLength = maxLineLength
         self.initialCapacity = max(bufferSize, 64)
         self.capacity = initialCapacity
@@ -45,10 +33,10 @@ final class LineBlockReader {
     }
 
     /// A reader that is handed bytes already read (format detection reads the first block
-    /// before the format, and so the scanner, is known) and then continues on the descriptor.
-    convenience init(descriptor: Int32, prefix: UnsafeRawBufferPointer, maxLineLength: Int = 1 << 20,
+    /// before the format, and so the scanner, is known) and then continues on the source.
+    convenience init(source: ByteSource, prefix: UnsafeRawBufferPointer, maxLineLength: Int = 1 << 20,
                      bufferSize: Int = 256 << 10) {
-        self.init(descriptor: descriptor, maxLineLength: maxLineLength, bufferSize: max(bufferSize, prefix.count))
+        self.init(source: source, maxLineLength: maxLineLength, bufferSize: max(bufferSize, prefix.count))
         if let base = prefix.baseAddress, prefix.count > 0 {
             buffer.copyMemory(from: base, byteCount: prefix.count)
             end = prefix.count
@@ -57,7 +45,7 @@ final class LineBlockReader {
 
     deinit { buffer.deallocate() }
 
-    func next() throws(ReadError) -> Chunk? {
+    func next() throws(InputError) -> Chunk? {
         while true {
             if discardingOverlongLine {
                 if let newline = ByteSearch.first(0x0A, in: buffer, from: start, to: end) {
@@ -116,20 +104,9 @@ final class LineBlockReader {
         capacity = newCapacity
     }
 
-    private func fill() throws(ReadError) {
-        while true {
-            let count = read(descriptor, buffer + end, capacity - end)
-            if count > 0 {
-                end += count
-                bytesRead += count
-                return
-            }
-            if count == 0 {
-                reachedEOF = true
-                return
-            }
-            if errno == EINTR { continue }
-            throw ReadError(errno: errno)
-        }
+    private func fill() throws(InputError) {
+        let count = try source.read(into: buffer + end, count: capacity - end)
+        if count == 0 { reachedEOF = true }
+        end += count
     }
 }

@@ -12,8 +12,14 @@ public struct ScanOptions: Sendable {
     public var matchLimits: MatchLimits = .default
     /// Longest line analysed, in bytes; longer lines are skipped and counted.
     public var maxLineLength: Int = 1 << 20
-    /// Bytes per read(2).
+    /// Bytes per read(2) for streams (standard input, archives).
     public var readBufferSize: Int = 256 << 10
+    /// Worker threads; files and chunks of large files are scanned in parallel.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Large regular files are cut into chunks of this many bytes, scanned in parallel.
+    public var chunkSize: Int = 16 << 20
+    /// Reports progress as bytes are scanned (for a progress line on a terminal).
+    public var progress: ScanProgress? = nil
 
     public init() {}
 }

@@ -14,7 +14,14 @@ public protocol ScanDiagnostics: AnyObject {
 
 /// Scans inputs from end to end: detect each file's format, stream its lines through the
 /// classifier, aggregate the events. authlog only ever opens its inputs read-only.
-public final class ScanSession {
+///
+/// Work is split into tasks, scanned by `options.threads` workers: every large regular file
+/// is cut into chunks (see `ChunkReader`), archives and pipes are one task each. Results are
+/// merged in task order and every aggregate is order-independent, so the report is the same
+/// byte for byte whatever the number of threads and the chunk size.
+// SAFETY (@unchecked Sendable): worker threads only read `patterns` and `options`, which
+// are immutable; `diagnostics` is used on the calling thread only (planning and merging).
+public final class ScanSession: @unchecked Sendable {
     private let patterns: CompiledPatterns
     private let options: ScanOptions
     private weak var diagnostics: ScanDiagnostics?
@@ -26,122 +33,407 @@ public final class ScanSession {
     }
 
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input
-    /// order as it is found (for NDJSON output); the report holds the aggregate.
+    /// order (for NDJSON output); the report holds the aggregate.
     public func run(arguments: [String], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
         let discovery = InputDiscovery.discover(arguments)
         var report = ScanReport()
-        report.unscanned = discovery.unscanned
         for unscanned in discovery.unscanned where unscanned.isError {
             diagnostics?.error("\(unscanned.path): \(unscanned.reason)")
         }
-        for input in discovery.inputs {
-            scan(input, into: &report, onEvent: onEvent)
-        }
+        report.unscanned = discovery.unscanned
+        scan(discovery.inputs, into: &report, onEvent: onEvent)
         let notRead = discovery.unscanned.filter { !$0.isError }
         if !notRead.isEmpty {
-            diagnostics?.warning("\(notRead.count) compressed file(s) in the given directories were not read, e.g. \(notRead[0].path)")
+            diagnostics?.warning("\(notRead.count) file(s) in the given directories were not read, e.g. \(notRead[0].path): \(notRead[0].reason)")
         }
         return report
     }
 
-    /// Scans one input; public for tests and for callers that manage their own inputs.
+    /// Scans one input into `report` (tests and the sample verifier use this).
     public func scan(_ input: LogInput, into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)? = nil) {
-        let descriptor: Int32
-        if input.isStandardInput {
-            descriptor = STDIN_FILENO
-        } else {
-            descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else {
-                fail(input, String(cString: strerror(errno)), into: &report, error: true)
-                return
+        scan([input], into: &report, onEvent: onEvent)
+    }
+
+    // MARK: - Planning
+
+    private enum Source {
+        /// A regular file read in chunks; `size` when planned.
+        case regular(size: Int, format: CompiledFormat, forced: Bool)
+        /// Standard input, a pipe or an archive, read start to end by one worker.
+        case stream(gzip: Bool)
+    }
+
+    private struct Planned {
+        var input: LogInput
+        var source: Source
+    }
+
+    private enum Task {
+        case chunk(input: Int, range: Range<Int>)
+        case stream(input: Int)
+
+        var input: Int {
+            switch self {
+            case .chunk(let input, _), .stream(let input): input
             }
+        }
+    }
+
+    private func scan(_ inputs: [LogInput], into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)?) {
+        var planned: [Planned?] = []
+        var failures: [Int: UnscannedInput] = [:]
+        for (index, input) in inputs.enumerated() {
+            switch plan(input) {
+            case .success(let plan): planned.append(plan)
+            case .failure(let failure):
+                planned.append(nil)
+                failures[index] = failure
+            }
+        }
+
+        var tasks: [Task] = []
+        var plannedBytes = 0
+        for (index, plan) in planned.enumerated() {
+            guard let plan else { continue }
+            switch plan.source {
+            case .regular(let size, _, _):
+                plannedBytes += size
+                let chunk = max(options.chunkSize, 4096)
+                var start = 0
+                repeat {
+                    tasks.append(.chunk(input: index, range: start..<min(size, start + chunk)))
+                    start += chunk
+                } while start < size
+            case .stream:
+                if !plan.input.isStandardInput { plannedBytes += fileSize(plan.input.path) }
+                tasks.append(.stream(input: index))
+            }
+        }
+        options.progress?.plan(bytes: plannedBytes, files: planned.compactMap { $0 }.count)
+
+        let outcomes = OutcomeStore(count: tasks.count)
+        let classifiers = ClassifierCache(workers: max(1, options.threads), patterns: patterns, options: options)
+        let stream = onEvent.map { write in OrderedEventStream(inputOfTask: tasks.map(\.input), write: write) }
+        let plannedInputs = planned
+        let taskList = tasks
+        let progress = options.progress
+        WorkerPool.run(tasks: tasks.count, workers: max(1, options.threads), window: 4 * max(1, options.threads)) { task, worker in
+            let outcome = self.execute(taskList[task], taskIndex: task, planned: plannedInputs, worker: worker,
+                                       classifiers: classifiers, stream: stream)
+            if case .chunk(let input, let range) = taskList[task] {
+                progress?.advance(bytes: range.count)
+                if range.upperBound >= self.plannedSize(plannedInputs[input]) { progress?.finishFile() }
+            } else {
+                progress?.finishFile()
+            }
+            outcomes.set(task, outcome)
+            stream?.finish(task: task, lines: outcome.stats?.lines ?? 0)
+        }
+
+        merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
+    }
+
+    private func plannedSize(_ plan: Planned?) -> Int {
+        if case .regular(let size, _, _) = plan?.source { return size }
+        return 0
+    }
+
+    /// Opens a file to decide how to read it; regular files get their format detected here.
+    private func plan(_ input: LogInput) -> Result<Planned, UnscannedInput> {
+        if input.isStandardInput { return .success(Planned(input: input, source: .stream(gzip: false))) }
+        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+        }
+        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        var sample = [UInt8](repeating: 0, count: 64 << 10)
+        var sampled = 0
+        if isRegular {
+            sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+            if sampled < 0 {
+                return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+            }
+        }
+        let gzip = sampled >= 2 && sample[0] == 0x1F && sample[1] == 0x8B
+        guard isRegular, !gzip else { return .success(Planned(input: input, source: .stream(gzip: gzip))) }
+        switch chooseFormat(sample: sample, count: sampled, input: input) {
+        case .success(let chosen):
+            guard let format = chosen.format else {
+                return .success(Planned(input: input, source: .stream(gzip: false)))  // empty: nothing to split
+            }
+            return .success(Planned(input: input, source: .regular(size: Int(info.st_size), format: format, forced: chosen.forced)))
+        case .failure(let failure):
+            return .failure(failure)
+        }
+    }
+
+    /// The forced format, or the detected one; nil format for an empty input.
+    private func chooseFormat(sample: [UInt8], count: Int, input: LogInput)
+        -> Result<(format: CompiledFormat?, forced: Bool), UnscannedInput> {
+        if let name = options.formatOverride {
+            guard let format = patterns.format(named: name) else {
+                return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
+            }
+            return .success((format, true))
+        }
+        if count == 0 { return .success((nil, false)) }
+        let detected = sample.withUnsafeBytes { raw in
+            FormatDetector(formats: patterns.formats).detect(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), path: input.path)
+        }
+        guard let detected else {
+            return .failure(UnscannedInput(
+                path: input.path,
+                reason: "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", "));"
+                    + " choose one with --log-format)",
+                isError: input.isExplicit))
+        }
+        return .success((detected, false))
+    }
+
+    // MARK: - Tasks
+
+    private func execute(_ task: Task, taskIndex: Int, planned: [Planned?], worker: Int,
+                         classifiers: ClassifierCache, stream: OrderedEventStream?) -> TaskOutcome {
+        let plan = planned[task.input]!
+        var outcome = TaskOutcome()
+        var aggregate = FailureAggregate()
+        let emit: (AuthEvent) -> Void = { event in
+            aggregate.add(event)
+            stream?.emit(event, task: taskIndex)
+        }
+        switch (task, plan.source) {
+        case (.chunk(_, let range), .regular(let size, let format, let forced)):
+            let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: plan.input.path,
+                                      formatForced: forced, maxLineLength: options.maxLineLength, onEvent: emit)
+            let descriptor = open(plan.input.path, O_RDONLY | O_CLOEXEC)
+            if descriptor < 0 {
+                outcome.readError = String(cString: strerror(errno))
+            } else {
+                defer { close(descriptor) }
+                do {
+                    try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: size,
+                                              maxLineLength: options.maxLineLength) { chunk in
+                        guard case .lines(let block, let overlongTail) = chunk else { return }
+                        scanner.scan(block)
+                        if overlongTail { scanner.skipOverlongLine() }
+                    }
+                } catch {
+                    outcome.readError = error.message
+                }
+            }
+            outcome.stats = scanner.stats
+        case (.stream, .stream(let gzip)):
+            scanStream(plan.input, gzip: gzip, worker: worker, classifiers: classifiers, emit: emit, into: &outcome)
+        default:
+            preconditionFailure("task and plan disagree")
+        }
+        outcome.aggregate = aggregate
+        return outcome
+    }
+
+    /// Standard input, pipes and archives: read from start to end through a line buffer.
+    private func scanStream(_ input: LogInput, gzip: Bool, worker: Int, classifiers: ClassifierCache,
+                            emit: @escaping (AuthEvent) -> Void, into outcome: inout TaskOutcome) {
+        let descriptor = input.isStandardInput ? STDIN_FILENO : open(input.path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            outcome.failure = UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true)
+            return
         }
         defer { if !input.isStandardInput { close(descriptor) } }
+        let raw = DescriptorSource(descriptor: descriptor)
+        let source: ByteSource
+        do {
+            source = gzip ? try GzipSource(wrapping: raw) : raw
+        } catch {
+            outcome.failure = UnscannedInput(path: input.path, reason: error.message, isError: true)
+            return
+        }
 
-        // Read the first block to decide the format, then hand it to the reader as its start.
-        let sampleSize = 64 << 10
-        var sample = [UInt8](repeating: 0, count: sampleSize)
+        // The first block decides the format, then starts the line reader.
+        var sample = [UInt8](repeating: 0, count: 64 << 10)
         var sampled = 0
-        var readFailure: Int32? = nil
+        var sampleError: InputError? = nil
         sample.withUnsafeMutableBytes { buffer in
-            while sampled < sampleSize {
-                let count = read(descriptor, buffer.baseAddress! + sampled, sampleSize - sampled)
-                if count > 0 { sampled += count; continue }
-                if count < 0, errno == EINTR { continue }
-                if count < 0 { readFailure = errno }
-                break
+            while sampled < buffer.count {
+                do throws(InputError) {
+                    let count = try source.read(into: buffer.baseAddress! + sampled, count: buffer.count - sampled)
+                    if count == 0 { break }
+                    sampled += count
+                } catch {
+                    sampleError = error
+                    break
+                }
             }
         }
-        if let readFailure {
-            fail(input, String(cString: strerror(readFailure)), into: &report, error: true)
+        let chosen: (format: CompiledFormat?, forced: Bool)
+        switch chooseFormat(sample: sample, count: sampled, input: input) {
+        case .success(let value): chosen = value
+        case .failure(let failure):
+            outcome.failure = failure
             return
         }
-
-        let format: CompiledFormat
-        var forced = false
-        if let name = options.formatOverride {
-            guard let named = patterns.format(named: name) else {
-                fail(input, "unknown format '\(name)'", into: &report, error: true)
-                return
-            }
-            format = named
-            forced = true
-        } else if sampled == 0 {
-            report.files.append(FileStats(path: input.path, format: nil))  // empty: nothing to say
+        guard let format = chosen.format else {
+            outcome.stats = FileStats(path: input.path, format: nil)
+            if let sampleError { outcome.readError = sampleError.message }
             return
-        } else {
-            let detected = sample.withUnsafeBytes { raw in
-                FormatDetector(formats: patterns.formats)
-                    .detect(sample: UnsafeRawBufferPointer(rebasing: raw[..<sampled]), path: input.path)
-            }
-            guard let detected else {
-                fail(input, "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", "));"
-                     + " choose one with --log-format)", into: &report, error: input.isExplicit)
-                return
-            }
-            format = detected
         }
-
-        let classifier = LineClassifier(format: format, limits: options.matchLimits, timeZone: options.timeZone,
-                                        now: Int64(options.now.timeIntervalSince1970))
-        var aggregate = FailureAggregate()
-        let scanner = FileScanner(classifier: classifier, path: input.path, formatForced: forced) { event in
-            aggregate.add(event)
-            onEvent?(event)
-        }
-        let reader = sample.withUnsafeBytes { raw in
-            LineBlockReader(descriptor: descriptor, prefix: UnsafeRawBufferPointer(rebasing: raw[..<sampled]),
+        let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
+                                  formatForced: chosen.forced, maxLineLength: options.maxLineLength, onEvent: emit)
+        let reader = sample.withUnsafeBytes { buffer in
+            LineBlockReader(source: FailingAfterSample(source, error: sampleError),
+                            prefix: UnsafeRawBufferPointer(rebasing: buffer[..<sampled]),
                             maxLineLength: options.maxLineLength, bufferSize: options.readBufferSize)
         }
+        var reported = raw.storedBytesRead
         do {
             while let chunk = try reader.next() {
                 switch chunk {
                 case .lines(let block): scanner.scan(block)
                 case .overlongLine: scanner.skipOverlongLine()
                 }
+                options.progress?.advance(bytes: raw.storedBytesRead - reported)
+                reported = raw.storedBytesRead
             }
         } catch {
-            diagnostics?.error("\(input.path): read error after line \(scanner.stats.lines): \(String(cString: strerror(error.errno)))")
-            report.unscanned.append(UnscannedInput(path: input.path, reason: "read error", isError: true))
+            outcome.readError = error.message
         }
-        report.aggregate.merge(aggregate)
-        let stats = scanner.stats
-        report.files.append(stats)
-        if stats.skipped > 0 {
-            let parts = SkipReason.allCases.compactMap { reason -> String? in
-                guard let count = stats.skippedByReason[reason], count > 0 else { return nil }
-                return "\(count) \(reason.rawValue) (first at line \(stats.firstSkippedLine[reason]!))"
+        outcome.stats = scanner.stats
+    }
+
+    // MARK: - Merging
+
+    private func merge(inputs: [LogInput], tasks: [Task], outcomes: [TaskOutcome?], failures: [Int: UnscannedInput],
+                       into report: inout ScanReport) {
+        var tasksOfInput = [[Int]](repeating: [], count: inputs.count)
+        for (index, task) in tasks.enumerated() { tasksOfInput[task.input].append(index) }
+
+        for (index, input) in inputs.enumerated() {
+            if let failure = failures[index] {
+                fail(failure, into: &report)
+                continue
             }
-            diagnostics?.warning("\(input.path): skipped \(stats.skipped) line(s): \(parts.joined(separator: ", "))")
+            var merged: FileStats? = nil
+            var readError: String? = nil
+            for taskIndex in tasksOfInput[index] {
+                guard let outcome = outcomes[taskIndex] else { continue }
+                if let failure = outcome.failure {
+                    fail(failure, into: &report)
+                    break
+                }
+                report.aggregate.merge(outcome.aggregate)
+                if let error = outcome.readError, readError == nil { readError = error }
+                guard let part = outcome.stats else { continue }
+                guard var total = merged else {
+                    merged = part
+                    continue
+                }
+                total.absorb(part)
+                merged = total
+            }
+            guard let stats = merged else { continue }
+            report.files.append(stats)
+            if let readError {
+                diagnostics?.error("\(input.path): \(readError); \(stats.lines) line(s) before it were scanned")
+                report.unscanned.append(UnscannedInput(path: input.path, reason: readError, isError: true))
+            }
+            if stats.skipped > 0 {
+                let parts = SkipReason.allCases.compactMap { reason -> String? in
+                    guard let count = stats.skippedByReason[reason], count > 0 else { return nil }
+                    return "\(count) \(reason.rawValue) (first at line \(stats.firstSkippedLine[reason]!))"
+                }
+                diagnostics?.warning("\(input.path): skipped \(stats.skipped) line(s): \(parts.joined(separator: ", "))")
+            }
         }
     }
 
-    private func fail(_ input: LogInput, _ reason: String, into report: inout ScanReport, error: Bool) {
-        report.unscanned.append(UnscannedInput(path: input.path, reason: reason, isError: error))
-        if error {
-            diagnostics?.error("\(input.path): \(reason)")
+    private func fail(_ failure: UnscannedInput, into report: inout ScanReport) {
+        report.unscanned.append(failure)
+        if failure.isError {
+            diagnostics?.error("\(failure.path): \(failure.reason)")
         } else {
-            diagnostics?.warning("\(input.path): skipped: \(reason)")
+            diagnostics?.warning("\(failure.path): skipped: \(failure.reason)")
         }
+    }
+
+    private func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+}
+
+/// Delivers an error met while the format-detection sample was read, once the sample's
+/// bytes have been scanned, so that the lines before the damage still count.
+private final class FailingAfterSample: ByteSource {
+    private let source: ByteSource
+    private var error: InputError?
+    var storedBytesRead: Int { source.storedBytesRead }
+
+    init(_ source: ByteSource, error: InputError?) {
+        self.source = source
+        self.error = error
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int {
+        if let error {
+            self.error = nil
+            throw error
+        }
+        return try source.read(into: buffer, count: count)
+    }
+}
+
+/// What one task found.
+private struct TaskOutcome: Sendable {
+    var stats: FileStats?
+    var aggregate = FailureAggregate()
+    /// The input could not be scanned at all (open error, unknown format).
+    var failure: UnscannedInput?
+    /// Reading stopped early (truncated archive, I/O error); lines before were counted.
+    var readError: String?
+}
+
+/// Results of the tasks, written by the workers, read after they are done.
+private final class OutcomeStore: @unchecked Sendable {
+    // SAFETY: every access holds the lock.
+    private let lock = NSLock()
+    private var outcomes: [TaskOutcome?]
+
+    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ outcome: TaskOutcome) {
+        lock.lock()
+        outcomes[index] = outcome
+        lock.unlock()
+    }
+
+    var all: [TaskOutcome?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcomes
+    }
+}
+
+/// One classifier per worker and format: match data and timestamp caches are not shared.
+private final class ClassifierCache: @unchecked Sendable {
+    // SAFETY: slot `worker` is only ever touched by that worker's thread.
+    private var slots: [[String: LineClassifier]]
+    private let options: ScanOptions
+
+    init(workers: Int, patterns: CompiledPatterns, options: ScanOptions) {
+        self.slots = Array(repeating: [:], count: workers)
+        self.options = options
+    }
+
+    func classifier(for format: CompiledFormat, worker: Int) -> LineClassifier {
+        if let existing = slots[worker][format.name] { return existing }
+        let classifier = LineClassifier(format: format, limits: options.matchLimits, timeZone: options.timeZone,
+                                        now: Int64(options.now.timeIntervalSince1970))
+        slots[worker][format.name] = classifier
+        return classifier
     }
 }

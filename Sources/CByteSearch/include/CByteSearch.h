@@ -10,3 +10,29 @@ const void *authlog_memmem(const void *haystack, size_t haystack_length,
 const void *authlog_memrchr(const void *bytes, int byte, size_t length);
 
 #endif
+
+#include <stdint.h>
+
+// Counts the '\n' bytes in bytes[0, length) and finds the lines longer than max_line bytes
+// (newline excluded). `run_before` is how many bytes of the current line precede `bytes`.
+// Up to `capacity` overlong lines are stored as [start, end) offsets relative to `bytes`
+// (start may be negative when the line began before `bytes`; end == length when it has not
+// ended); the return value's `overlong` says how many there were in all.
+typedef struct {
+    size_t newlines;
+    size_t overlong;
+} authlog_line_stats;
+
+authlog_line_stats authlog_scan_lines(const unsigned char *bytes, size_t length, size_t run_before,
+                                      size_t max_line, int64_t *overlong_ranges, size_t capacity);
+
+// Number of '\n' bytes in bytes[0, length), vectorised.
+size_t authlog_count_newlines(const unsigned char *bytes, size_t length);
+
+// Offset of the first occurrence in haystack[0, length) of any of `count` needles that all
+// have `needle_length` bytes, the same first byte and the same last byte (stored one after
+// the other in `needles`), or `length` if none occurs. SIMD compares the first and the last
+// byte at 16 positions at once and verifies only where both agree, which is much faster
+// than one memmem(3) pass per needle.
+size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsigned char *needles,
+                        size_t count, size_t needle_length);

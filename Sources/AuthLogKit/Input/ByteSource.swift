@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why an input could not be read to its end.
+public struct InputError: Error, Sendable, Equatable {
+    public var message: String
+
+    static func system(_ code: Int32) -> InputError {
+        InputError(message: String(cString: strerror(code)))
+    }
+}
+
+/// A stream of bytes: a file or pipe as it is, or a gzip archive decompressed on the fly.
+/// The line reader sees only bytes, never where they came from (as in ripgrep, where
+/// decompression is a reader of its own in front of the searcher).
+protocol ByteSource: AnyObject {
+    /// Reads up to `count` bytes into `buffer`; 0 at the end of the input.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int
+    /// Bytes consumed from the underlying file so far (compressed bytes for an archive).
+    var storedBytesRead: Int { get }
+}
+
+/// read(2) on a descriptor the caller owns.
+final class DescriptorSource: ByteSource {
+    private let descriptor: Int32
+    private(set) var storedBytesRead = 0
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int {
+        while true {
+            let result = Glibc.read(descriptor, buffer, count)
+            if result >= 0 {
+                storedBytesRead += result
+                return result
+            }
+            if errno == EINTR { continue }
+            throw .system(errno)
+        }
+    }
+}
