@@ -78,12 +78,18 @@ struct ScanCommand: ParsableCommand {
         "Bytes per chunk when a large file is split between threads.", valueName: "bytes", visibility: .hidden))
     var chunkSize: Int = 16 << 20
 
+    @Option(name: .customLong("max-keys"), help: ArgumentHelp(
+        "Distinct IPs, paths and users counted exactly; beyond, top lists are estimated in bounded memory and marked.",
+        valueName: "n"))
+    var maxKeys: Int = 1_000_000
+
     @Flag(name: [.short, .long], help: "Do not print warnings or progress (errors are still printed).")
     var quiet = false
 
     func validate() throws {
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
         guard maxLine >= 64 else { throw ValidationError("--max-line must be at least 64 bytes") }
+        guard maxKeys >= 1 else { throw ValidationError("--max-keys must be 1 or more") }
         guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
         guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be at least 4096 bytes") }
         if let tz, TimeZone(identifier: tz) == nil {
@@ -109,6 +115,7 @@ struct ScanCommand: ParsableCommand {
         options.maxLineLength = maxLine
         options.threads = threads
         options.chunkSize = chunkSize
+        options.maxKeys = maxKeys
 
         let diagnostics = StandardError(quiet: quiet)
         let stdout = StandardOutput()

@@ -13,12 +13,13 @@ import Testing
     }
 
     /// Generates a corpus with gen.py into a temporary directory.
-    static func generate(size: String, seed: Int) throws -> URL {
+    static func generate(size: String, seed: Int, rotated: Bool = false) throws -> URL {
         let generator = try #require(generatorPath(), "gen.py not found: set AUTHLOG_CORPUS_GEN or keep shared/ beside the repository")
         let directory = try makeTemporaryDirectory()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", generator, "--out", directory.path, "--size", size, "--seed", String(seed)]
+            + (rotated ? ["--rotated"] : [])
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -27,9 +28,10 @@ import Testing
         return directory
     }
 
-    @Test(arguments: [(size: "20M", seed: 1), (size: "6M", seed: 7)])
-    func countsEqualTheGeneratorsTruth(size: String, seed: Int) throws {
-        let corpus = try Self.generate(size: size, seed: seed)
+    @Test(arguments: [(size: "20M", seed: 1, rotated: false), (size: "6M", seed: 7, rotated: false),
+                      (size: "12M", seed: 3, rotated: true)])
+    func countsEqualTheGeneratorsTruth(size: String, seed: Int, rotated: Bool) throws {
+        let corpus = try Self.generate(size: size, seed: seed, rotated: rotated)
         defer { try? FileManager.default.removeItem(at: corpus) }
         let truthData = try Data(contentsOf: corpus.appendingPathComponent("truth.json"))
         let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
@@ -37,6 +39,7 @@ import Testing
 
         var options = ScanOptions()
         options.timeZone = TimeZone(identifier: "UTC")!
+        options.chunkSize = 1 << 20  // several chunks per file, so the split is exercised too
         let diagnostics = RecordingDiagnostics()
         let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: diagnostics)
             .run(arguments: [corpus.path])
@@ -58,17 +61,37 @@ import Testing
             #expect(stats.format == filesMeta[relative]?["format"] as? String, "format of \(relative)")
         }
 
-        func compare<V>(_ name: String, _ ours: [(key: String, value: V)], count: (V) -> Int) throws {
+        func compare<V>(_ name: String, _ ours: [(key: String, value: V, error: Int)], count: (V) -> Int) throws {
             let expected = try #require(lineEvents[name] as? [String: Int])
             let actual = Dictionary(uniqueKeysWithValues: ours.map { ($0.key, count($0.value)) })
             #expect(actual == expected, "\(name) differs")
             // Same order too: count descending, key ascending.
             let expectedOrder = expected.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.key)
             #expect(ours.map(\.key) == expectedOrder, "\(name) order")
+            #expect(ours.allSatisfy { $0.error == 0 }, "\(name) must be exact")
         }
         try compare("by_ip", aggregate.topIPs(50)) { $0.failures.count }
         try compare("by_path", aggregate.topPaths(50)) { $0.count }
         try compare("by_user", aggregate.topUsers(50)) { $0.count }
+    }
+
+    /// The JSON report must not depend on how the work was split.
+    @Test func reportIsIdenticalForAnyThreadCountAndChunkSize() throws {
+        let corpus = try Self.generate(size: "8M", seed: 5, rotated: true)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        func json(threads: Int, chunkSize: Int) -> String {
+            var options = ScanOptions()
+            options.timeZone = TimeZone(identifier: "UTC")!
+            options.threads = threads
+            options.chunkSize = chunkSize
+            let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: [corpus.path])
+            return JSONReport.render(report, top: 50, generator: "test")
+        }
+        let reference = json(threads: 1, chunkSize: 1 << 30)
+        #expect(reference.contains("access.log.2.gz"))
+        for (threads, chunkSize) in [(2, 16 << 20), (2, 65_536), (3, 4096), (4, 1 << 20)] {
+            #expect(json(threads: threads, chunkSize: chunkSize) == reference, "threads \(threads), chunk \(chunkSize)")
+        }
     }
 
     @Test func jsonReportOfTheCorpusIsValidAndMatchesTheAggregate() throws {

@@ -38,16 +38,16 @@ import Testing
         #expect(outcome.events.count == 1)
     }
 
-    @Test func directoriesYieldLogsOldestFirstAndNoteCompressedFiles() throws {
+    @Test func directoriesYieldLogsOldestFirstAndNoteUnreadableArchives() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let names = ["access.log", "access.log.1", "access.log.2.gz", "access.log.10", "error.log-20261119",
+        let names = ["access.log", "access.log.1", "access.log.2.gz", "access.log.10", "access.log.3.bz2", "error.log-20261119",
                      "error.log-20261120", "error.log", "README.md", ".hidden.log", "wtmp"]
         for name in names { try combined.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let result = InputDiscovery.discover([directory.path])
         let found = result.inputs.map { URL(fileURLWithPath: $0.path).lastPathComponent }
-        #expect(found == ["access.log.10", "access.log.1", "access.log", "error.log-20261119", "error.log-20261120", "error.log"])
-        #expect(result.unscanned.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["access.log.2.gz"])
+        #expect(found == ["access.log.10", "access.log.2.gz", "access.log.1", "access.log", "error.log-20261119", "error.log-20261120", "error.log"])
+        #expect(result.unscanned.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["access.log.3.bz2"])
         #expect(result.unscanned.allSatisfy { !$0.isError })
     }
 

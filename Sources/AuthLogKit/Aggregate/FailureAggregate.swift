@@ -1,70 +1,75 @@
 /// Everything a report needs, accumulated event by event.
 ///
-/// Mergeable: workers each fill their own and the results are merged, and merging is
+/// Mergeable: workers each fill their own and the results are merged. Totals and per-cause
+/// counts are always exact; the per-key tables are exact up to `maxKeys` distinct keys per
+/// dimension and bounded beyond (see `BoundedTable`). While exact, merging is
 /// order-independent, so the report does not depend on how the work was split.
 public struct FailureAggregate: Sendable {
+    public static let defaultMaxKeys = 1_000_000
+
     public var total = 0
     public var byCause = CauseCounts()
-    public var byFormat: [String: Int] = [:]
-    public var byIP: [String: ClientTally] = [:]
-    public var byPath: [String: FailureTally] = [:]
-    public var byUser: [String: FailureTally] = [:]
+    /// Events per format, in order of first appearance (few formats: a list beats hashing).
+    public private(set) var byFormat: [(format: String, count: Int)] = []
+    public var byIP: BoundedTable<ClientTally>
+    public var byPath: BoundedTable<FailureTally>
+    public var byUser: BoundedTable<FailureTally>
     public var firstSeen: Int64?
     public var lastSeen: Int64?
 
-    public init() {}
+    public init(maxKeys: Int = FailureAggregate.defaultMaxKeys) {
+        byIP = BoundedTable(maxKeys: maxKeys)
+        byPath = BoundedTable(maxKeys: maxKeys)
+        byUser = BoundedTable(maxKeys: maxKeys)
+    }
 
     public mutating func add(_ event: AuthEvent) {
         total += 1
-        byCause[event.cause] += 1
-        byFormat[event.format, default: 0] += 1
+        byCause.increment(event.cause)
+        countFormat(event.format, 1)
         if let time = event.time {
             if firstSeen == nil || time < firstSeen! { firstSeen = time }
             if lastSeen == nil || time > lastSeen! { lastSeen = time }
         }
         if let ip = event.ip {
-            byIP[ip, default: ClientTally()].failures.add(cause: event.cause, time: event.time)
-            if let user = event.user { byIP[ip]!.users.insert(user) }
+            byIP.update(ip) { client in
+                client.failures.add(cause: event.cause, time: event.time)
+                if let user = event.user { client.users.insert(user) }
+            }
         }
         if let path = event.path {
-            byPath[path, default: FailureTally()].add(cause: event.cause, time: event.time)
+            byPath.update(path) { $0.add(cause: event.cause, time: event.time) }
         }
         if let user = event.user {
-            byUser[user, default: FailureTally()].add(cause: event.cause, time: event.time)
+            byUser.update(user) { $0.add(cause: event.cause, time: event.time) }
         }
     }
 
     public mutating func merge(_ other: FailureAggregate) {
         total += other.total
         byCause.merge(other.byCause)
-        byFormat.merge(other.byFormat, uniquingKeysWith: +)
-        for (key, tally) in other.byIP { byIP[key, default: ClientTally()].merge(tally) }
-        for (key, tally) in other.byPath { byPath[key, default: FailureTally()].merge(tally) }
-        for (key, tally) in other.byUser { byUser[key, default: FailureTally()].merge(tally) }
+        for (format, count) in other.byFormat { countFormat(format, count) }
+        byIP.merge(other.byIP)
+        byPath.merge(other.byPath)
+        byUser.merge(other.byUser)
         if let time = other.firstSeen, firstSeen == nil || time < firstSeen! { firstSeen = time }
         if let time = other.lastSeen, lastSeen == nil || time > lastSeen! { lastSeen = time }
     }
 
-    /// The `limit` largest entries, by count descending then key ascending (byte order), the
-    /// order every output uses.
-    public static func top<Value>(_ table: [String: Value], limit: Int, count: (Value) -> Int) -> [(key: String, value: Value)] {
-        let sorted = table.sorted { lhs, rhs in
-            let (left, right) = (count(lhs.value), count(rhs.value))
-            if left != right { return left > right }
-            return lhs.key.utf8.lexicographicallyPrecedes(rhs.key.utf8)
+    public func events(forFormat format: String) -> Int {
+        byFormat.first { $0.format == format }?.count ?? 0
+    }
+
+    @inline(__always)
+    private mutating func countFormat(_ format: String, _ count: Int) {
+        for index in byFormat.indices where byFormat[index].format == format {
+            byFormat[index].count += count
+            return
         }
-        return Array(sorted.prefix(max(0, limit))).map { (key: $0.key, value: $0.value) }
+        byFormat.append((format, count))
     }
 
-    public func topIPs(_ limit: Int) -> [(key: String, value: ClientTally)] {
-        Self.top(byIP, limit: limit) { $0.failures.count }
-    }
-
-    public func topPaths(_ limit: Int) -> [(key: String, value: FailureTally)] {
-        Self.top(byPath, limit: limit) { $0.count }
-    }
-
-    public func topUsers(_ limit: Int) -> [(key: String, value: FailureTally)] {
-        Self.top(byUser, limit: limit) { $0.count }
-    }
+    public func topIPs(_ limit: Int) -> [(key: String, value: ClientTally, error: Int)] { byIP.top(limit) }
+    public func topPaths(_ limit: Int) -> [(key: String, value: FailureTally, error: Int)] { byPath.top(limit) }
+    public func topUsers(_ limit: Int) -> [(key: String, value: FailureTally, error: Int)] { byUser.top(limit) }
 }

@@ -2,23 +2,29 @@
 public struct FailureTally: Sendable {
     public var count = 0
     public var causes = CauseCounts()
-    public var firstSeen: Int64?
-    public var lastSeen: Int64?
+    private var first = Int64.max
+    private var last = Int64.min
 
+    public init() {}
+
+    public var firstSeen: Int64? { first == .max ? nil : first }
+    public var lastSeen: Int64? { last == .min ? nil : last }
+
+    @inline(__always)
     mutating func add(cause: Cause, time: Int64?) {
         count += 1
-        causes[cause] += 1
+        causes.increment(cause)
         if let time {
-            if firstSeen == nil || time < firstSeen! { firstSeen = time }
-            if lastSeen == nil || time > lastSeen! { lastSeen = time }
+            if time < first { first = time }
+            if time > last { last = time }
         }
     }
 
-    mutating func merge(_ other: FailureTally) {
+    public mutating func merge(_ other: FailureTally) {
         count += other.count
         causes.merge(other.causes)
-        if let time = other.firstSeen, firstSeen == nil || time < firstSeen! { firstSeen = time }
-        if let time = other.lastSeen, lastSeen == nil || time > lastSeen! { lastSeen = time }
+        first = min(first, other.first)
+        last = max(last, other.last)
     }
 }
 
@@ -26,10 +32,30 @@ public struct FailureTally: Sendable {
 /// address trying thousands of names).
 public struct ClientTally: Sendable {
     public var failures = FailureTally()
-    public var users: Set<String> = []
+    public var users = DistinctCounter()
 
-    mutating func merge(_ other: ClientTally) {
+    public init() {}
+
+    public mutating func merge(_ other: ClientTally) {
         failures.merge(other.failures)
-        users.formUnion(other.users)
+        users.merge(other.users)
     }
+}
+
+/// What a bounded table needs of its values.
+public protocol Tally: Sendable {
+    init()
+    var count: Int { get }
+    mutating func merge(_ other: Self)
+    /// Makes this value's count `count` (Space-Saving's takeover of an evicted key's count).
+    mutating func setCount(_ count: Int)
+}
+
+extension FailureTally: Tally {
+    public mutating func setCount(_ count: Int) { self.count = count }
+}
+
+extension ClientTally: Tally {
+    public var count: Int { failures.count }
+    public mutating func setCount(_ count: Int) { failures.count = count }
 }

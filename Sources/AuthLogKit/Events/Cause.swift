@@ -33,32 +33,47 @@ public enum Cause: String, CaseIterable, Sendable, Codable, Comparable {
     }
 
     /// Position in `allCases`, for fixed-size per-cause counters.
-    public var index: Int { Cause.indexByCause[self]! }
-
-    private static let indexByCause: [Cause: Int] = Dictionary(
-        uniqueKeysWithValues: allCases.enumerated().map { ($0.element, $0.offset) })
+    public var index: Int {
+        switch self {
+        case .unknownUser: 0
+        case .passwordMismatch: 1
+        case .missingCredentials: 2
+        case .wrongScheme: 3
+        case .expiredToken: 4
+        case .invalidToken: 5
+        case .invalidNonce: 6
+        case .invalidClient: 7
+        case .deniedByRule: 8
+        case .notAuthorized: 9
+        case .http401: 10
+        case .http403: 11
+        }
+    }
 
     public static func < (lhs: Cause, rhs: Cause) -> Bool { lhs.index < rhs.index }
 }
 
-/// A count per cause, in the fixed order of `Cause.allCases`: no hashing on the hot path.
+/// A count per cause, in the fixed order of `Cause.allCases`, held inline (no heap
+/// allocation per tallied key, which matters with a million keys) and merged with one
+/// vector addition.
 public struct CauseCounts: Sendable, Equatable {
-    private var counts = [Int](repeating: 0, count: Cause.allCases.count)
+    private var counts = SIMD16<UInt32>()
 
     public init() {}
 
     public subscript(cause: Cause) -> Int {
-        get { counts[cause.index] }
-        set { counts[cause.index] = newValue }
+        get { Int(counts[cause.index]) }
+        set { counts[cause.index] = UInt32(truncatingIfNeeded: newValue) }
     }
 
-    public mutating func merge(_ other: CauseCounts) {
-        for index in counts.indices { counts[index] += other.counts[index] }
-    }
+    @inline(__always)
+    mutating func increment(_ cause: Cause) { counts[cause.index] &+= 1 }
+
+    public mutating func merge(_ other: CauseCounts) { counts &+= other.counts }
 
     /// Causes with a non-zero count, most frequent first (ties in the fixed cause order).
     public var nonZeroByCount: [(cause: Cause, count: Int)] {
-        Cause.allCases.compactMap { counts[$0.index] > 0 ? ($0, counts[$0.index]) : nil }
+        Cause.allCases.compactMap { counts[$0.index] > 0 ? ($0, Int(counts[$0.index])) : nil }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.cause < $1.cause }
     }
 }

@@ -20,6 +20,8 @@ final class LineBlockReader {
     private var end = 0
     private var reachedEOF = false
     private var discardingOverlongLine = false
+    /// Bytes of input seen so far (after decompression), dropped overlong lines included.
+    private(set) var bytesRead = 0
 
     /// - Parameters:
     ///   - maxLineLength: longest line kept, in bytes without its newline.
@@ -40,6 +42,7 @@ final class LineBlockReader {
         if let base = prefix.baseAddress, prefix.count > 0 {
             buffer.copyMemory(from: base, byteCount: prefix.count)
             end = prefix.count
+            bytesRead = prefix.count
         }
     }
 
@@ -108,5 +111,6 @@ final class LineBlockReader {
         let count = try source.read(into: buffer + end, count: capacity - end)
         if count == 0 { reachedEOF = true }
         end += count
+        bytesRead += count
     }
 }

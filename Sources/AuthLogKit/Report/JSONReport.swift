@@ -53,18 +53,27 @@ public enum JSONReport {
         json.endObject()
 
         json.beginObject("by_format")
-        var formatNames = Set(formats).union(aggregate.byFormat.keys)
+        var formatNames = Set(formats).union(aggregate.byFormat.map(\.format))
         formatNames.remove("empty")
-        for name in formatNames.sorted() { json.int(name, aggregate.byFormat[name] ?? 0) }
+        for name in formatNames.sorted() { json.int(name, aggregate.events(forFormat: name)) }
+        json.endObject()
+
+        // Which top lists hold estimates (more distinct keys than --max-keys were seen).
+        json.beginObject("approximate")
+        json.bool("ips", aggregate.byIP.isApproximate)
+        json.bool("paths", aggregate.byPath.isApproximate)
+        json.bool("users", aggregate.byUser.isApproximate)
         json.endObject()
 
         json.beginArray("top_ips")
-        for (key, client) in aggregate.topIPs(top) {
+        for (key, client, error) in aggregate.topIPs(top) {
             json.beginObject()
             json.string("key", key)
             json.int("count", client.failures.count)
+            writeError(error, into: &json)
             writeCauses(client.failures.causes, into: &json)
             json.int("users", client.users.count)
+            if client.users.isApproximate { json.bool("users_approximate", true) }
             json.string("first_seen", client.failures.firstSeen.map(CivilTime.iso8601))
             json.string("last_seen", client.failures.lastSeen.map(CivilTime.iso8601))
             json.endObject()
@@ -72,25 +81,34 @@ public enum JSONReport {
         json.endArray()
 
         json.beginArray("top_paths")
-        for (key, tally) in aggregate.topPaths(top) {
+        for (key, tally, error) in aggregate.topPaths(top) {
             json.beginObject()
             json.string("key", key)
             json.int("count", tally.count)
+            writeError(error, into: &json)
             writeCauses(tally.causes, into: &json)
             json.endObject()
         }
         json.endArray()
 
         json.beginArray("top_users")
-        for (key, tally) in aggregate.topUsers(top) {
+        for (key, tally, error) in aggregate.topUsers(top) {
             json.beginObject()
             json.string("key", key)
             json.int("count", tally.count)
+            writeError(error, into: &json)
             writeCauses(tally.causes, into: &json)
             json.endObject()
         }
         json.endArray()
         json.endObject()
+    }
+
+    /// An estimated count says so, with how much it may be over.
+    private static func writeError(_ error: Int, into json: inout JSONWriter) {
+        guard error > 0 else { return }
+        json.bool("approximate", true)
+        json.int("error", error)
     }
 
     private static func writeCauses(_ causes: CauseCounts, into json: inout JSONWriter) {

@@ -36,8 +36,9 @@ public enum TextReport {
                                    .init(title: "FAILURES", alignment: .right), .init(title: "USERS", alignment: .right),
                                    .init(title: "CAUSES", alignment: .left, maxWidth: 52),
                                    .init(title: "FIRST SEEN", alignment: .left), .init(title: "LAST SEEN", alignment: .left)])
-            for (ip, client) in ips {
-                table.add([ip, format(client.failures.count), format(client.users.count),
+            for (ip, client, error) in ips {
+                table.add([ip, count(client.failures.count, error: error),
+                           (client.users.isApproximate ? "~" : "") + format(client.users.count),
                            causeSummary(client.failures.causes), time(client.failures.firstSeen),
                            time(client.failures.lastSeen)])
             }
@@ -50,8 +51,8 @@ public enum TextReport {
             var table = TextTable([.init(title: "PATH", alignment: .left, maxWidth: 56),
                                    .init(title: "FAILURES", alignment: .right),
                                    .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
-            for (path, tally) in paths {
-                table.add([path, format(tally.count), causeSummary(tally.causes)])
+            for (path, tally, error) in paths {
+                table.add([path, count(tally.count, error: error), causeSummary(tally.causes)])
             }
             out += table.render(style: style)
         }
@@ -62,14 +63,23 @@ public enum TextReport {
             var table = TextTable([.init(title: "USER", alignment: .left, maxWidth: 40),
                                    .init(title: "FAILURES", alignment: .right),
                                    .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
-            for (user, tally) in users {
-                table.add([user, format(tally.count), causeSummary(tally.causes)])
+            for (user, tally, error) in users {
+                table.add([user, count(tally.count, error: error), causeSummary(tally.causes)])
             }
             out += table.render(style: style)
         }
 
+        if aggregate.byIP.isApproximate || aggregate.byPath.isApproximate || aggregate.byUser.isApproximate {
+            out += "\n" + style.dim("± counts are estimates: more distinct keys were seen than --max-keys keeps;"
+                                      + " each may be over by at most the figure after ±.") + "\n"
+        }
         out += "\n" + filesSection(report, style: style)
         return out
+    }
+
+    /// "1,234", or "1,234 ±56" for an estimate that may be over by 56.
+    static func count(_ value: Int, error: Int) -> String {
+        error > 0 ? "\(format(value)) ±\(format(error))" : format(value)
     }
 
     /// One line naming the biggest cause, client, path and user: the answer at a glance.

@@ -18,6 +18,9 @@ public struct ScanOptions: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Large regular files are cut into chunks of this many bytes, scanned in parallel.
     public var chunkSize: Int = 16 << 20
+    /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
+    /// are estimated with bounded memory (Space-Saving).
+    public var maxKeys: Int = FailureAggregate.defaultMaxKeys
     /// Reports progress as bytes are scanned (for a progress line on a terminal).
     public var progress: ScanProgress? = nil
 

@@ -37,6 +37,7 @@ public final class ScanSession: @unchecked Sendable {
     public func run(arguments: [String], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
         let discovery = InputDiscovery.discover(arguments)
         var report = ScanReport()
+        report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
         for unscanned in discovery.unscanned where unscanned.isError {
             diagnostics?.error("\(unscanned.path): \(unscanned.reason)")
         }
@@ -111,7 +112,7 @@ public final class ScanSession: @unchecked Sendable {
         }
         options.progress?.plan(bytes: plannedBytes, files: planned.compactMap { $0 }.count)
 
-        let outcomes = OutcomeStore(count: tasks.count)
+        let outcomes = OutcomeStore(count: tasks.count, maxKeys: options.maxKeys)
         let classifiers = ClassifierCache(workers: max(1, options.threads), patterns: patterns, options: options)
         let stream = onEvent.map { write in OrderedEventStream(inputOfTask: tasks.map(\.input), write: write) }
         let plannedInputs = planned
@@ -126,10 +127,11 @@ public final class ScanSession: @unchecked Sendable {
             } else {
                 progress?.finishFile()
             }
-            outcomes.set(task, outcome)
+            outcomes.set(task, outcome)  // merges its aggregate at once: memory stays bounded
             stream?.finish(task: task, lines: outcome.stats?.lines ?? 0)
         }
 
+        report.aggregate.merge(outcomes.aggregate)
         merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
     }
 
@@ -201,7 +203,7 @@ public final class ScanSession: @unchecked Sendable {
                          classifiers: ClassifierCache, stream: OrderedEventStream?) -> TaskOutcome {
         let plan = planned[task.input]!
         var outcome = TaskOutcome()
-        var aggregate = FailureAggregate()
+        var aggregate = FailureAggregate(maxKeys: options.maxKeys)
         let emit: (AuthEvent) -> Void = { event in
             aggregate.add(event)
             stream?.emit(event, task: taskIndex)
@@ -227,6 +229,7 @@ public final class ScanSession: @unchecked Sendable {
                 }
             }
             outcome.stats = scanner.stats
+            outcome.stats?.bytes = range.count  // chunks partition the file, overlong lines included
         case (.stream, .stream(let gzip)):
             scanStream(plan.input, gzip: gzip, worker: worker, classifiers: classifiers, emit: emit, into: &outcome)
         default:
@@ -303,6 +306,7 @@ public final class ScanSession: @unchecked Sendable {
             outcome.readError = error.message
         }
         outcome.stats = scanner.stats
+        outcome.stats?.bytes = reader.bytesRead
     }
 
     // MARK: - Merging
@@ -325,7 +329,6 @@ public final class ScanSession: @unchecked Sendable {
                     fail(failure, into: &report)
                     break
                 }
-                report.aggregate.merge(outcome.aggregate)
                 if let error = outcome.readError, readError == nil { readError = error }
                 guard let part = outcome.stats else { continue }
                 guard var total = merged else {
@@ -390,25 +393,42 @@ private final class FailingAfterSample: ByteSource {
 /// What one task found.
 private struct TaskOutcome: Sendable {
     var stats: FileStats?
-    var aggregate = FailureAggregate()
+    var aggregate: FailureAggregate?
     /// The input could not be scanned at all (open error, unknown format).
     var failure: UnscannedInput?
     /// Reading stopped early (truncated archive, I/O error); lines before were counted.
     var readError: String?
 }
 
-/// Results of the tasks, written by the workers, read after they are done.
+/// Results of the tasks, written by the workers, read after they are done. A task's
+/// aggregate is merged into the total as soon as the task ends and then dropped, so memory
+/// holds one total plus one partial per worker, however many chunks there are. (While the
+/// tables are exact, merging in any order gives the same result.)
 private final class OutcomeStore: @unchecked Sendable {
     // SAFETY: every access holds the lock.
     private let lock = NSLock()
     private var outcomes: [TaskOutcome?]
+    private var total: FailureAggregate
 
-    init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+    init(count: Int, maxKeys: Int) {
+        outcomes = Array(repeating: nil, count: count)
+        total = FailureAggregate(maxKeys: maxKeys)
+    }
 
     func set(_ index: Int, _ outcome: TaskOutcome) {
+        var outcome = outcome
+        let partial = outcome.aggregate
+        outcome.aggregate = nil
         lock.lock()
+        if let partial { total.merge(partial) }
         outcomes[index] = outcome
         lock.unlock()
+    }
+
+    var aggregate: FailureAggregate {
+        lock.lock()
+        defer { lock.unlock() }
+        return total
     }
 
     var all: [TaskOutcome?] {
