@@ -90,17 +90,18 @@ static inline int matches_any(const unsigned char *at, const unsigned char *need
 }
 
 size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsigned char *needles,
-                        size_t count, size_t needle_length) {
+                        size_t count, size_t needle_length, size_t probe) {
     const size_t k = needle_length;
     if (k == 0 || count == 0 || length < k) return length;
+    if (probe >= k) probe = k - 1;
     const size_t last = length - k;  // last possible start
     size_t i = 0;
 #if defined(__SSE2__)
     const __m128i first_byte = _mm_set1_epi8((char)needles[0]);
-    const __m128i last_byte = _mm_set1_epi8((char)needles[k - 1]);
+    const __m128i probe_byte = _mm_set1_epi8((char)needles[probe]);
     for (; i + 16 <= last + 1; i += 16) {
         __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(haystack + i)), first_byte);
-        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(haystack + i + k - 1)), last_byte);
+        __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(haystack + i + probe)), probe_byte);
         unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(a, b));
         while (mask) {
             unsigned bit = (unsigned)__builtin_ctz(mask);
@@ -110,7 +111,7 @@ size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsi
     }
 #endif
     for (; i <= last; i++) {
-        if (haystack[i] == needles[0] && haystack[i + k - 1] == needles[k - 1]
+        if (haystack[i] == needles[0] && haystack[i + probe] == needles[probe]
             && matches_any(haystack + i, needles, count, k)) return i;
     }
     return length;

@@ -21,16 +21,16 @@ public struct BoundedTable<Value: Tally>: Sendable {
     /// Distinct keys held.
     public var count: Int { keys.count }
 
-    /// Applies `change` to the value of `key`, adding the key if needed.
+    /// Counts one failure for `key` (and, for clients, the user it tried).
     @inline(__always)
-    mutating func update(_ key: String, _ change: (inout Value) -> Void) {
+    mutating func add(_ key: String, cause: Cause, time: Int64?, user: String? = nil) {
         if let slot = slotOfKey[key] {
-            change(&values[slot])
+            values[slot].add(cause: cause, time: time, user: user)
             if isApproximate { siftDown(heapPosition[slot]) }
             return
         }
         var value = Value()
-        change(&value)
+        value.add(cause: cause, time: time, user: user)
         insert(key, value, error: 0)
     }
 

@@ -31,18 +31,9 @@ public struct FailureAggregate: Sendable {
             if firstSeen == nil || time < firstSeen! { firstSeen = time }
             if lastSeen == nil || time > lastSeen! { lastSeen = time }
         }
-        if let ip = event.ip {
-            byIP.update(ip) { client in
-                client.failures.add(cause: event.cause, time: event.time)
-                if let user = event.user { client.users.insert(user) }
-            }
-        }
-        if let path = event.path {
-            byPath.update(path) { $0.add(cause: event.cause, time: event.time) }
-        }
-        if let user = event.user {
-            byUser.update(user) { $0.add(cause: event.cause, time: event.time) }
-        }
+        if let ip = event.ip { byIP.add(ip, cause: event.cause, time: event.time, user: event.user) }
+        if let path = event.path { byPath.add(path, cause: event.cause, time: event.time) }
+        if let user = event.user { byUser.add(user, cause: event.cause, time: event.time) }
     }
 
     public mutating func merge(_ other: FailureAggregate) {

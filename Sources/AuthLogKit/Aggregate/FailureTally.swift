@@ -49,13 +49,22 @@ public protocol Tally: Sendable {
     mutating func merge(_ other: Self)
     /// Makes this value's count `count` (Space-Saving's takeover of an evicted key's count).
     mutating func setCount(_ count: Int)
+    /// Counts one failure.
+    mutating func add(cause: Cause, time: Int64?, user: String?)
 }
 
 extension FailureTally: Tally {
     public mutating func setCount(_ count: Int) { self.count = count }
+    @inline(__always)
+    public mutating func add(cause: Cause, time: Int64?, user: String?) { add(cause: cause, time: time) }
 }
 
 extension ClientTally: Tally {
     public var count: Int { failures.count }
     public mutating func setCount(_ count: Int) { failures.count = count }
+    @inline(__always)
+    public mutating func add(cause: Cause, time: Int64?, user: String?) {
+        failures.add(cause: cause, time: time)
+        if let user { users.insert(user) }
+    }
 }

@@ -17,11 +17,15 @@ final class LineClassifier {
     let format: CompiledFormat
     private let matcher: Matcher
     private let timestamps: TimestampParser
+    /// A copy of the format's group numbers, read on every match without going through
+    /// the shared format object.
+    private let groups: FieldGroups
 
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
         self.format = format
         self.matcher = Matcher(format.regex, limits: limits)
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
+        self.groups = format.groups
     }
 
     func classify(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
@@ -35,36 +39,27 @@ final class LineClassifier {
         }
         guard let markIndex = matcher.markNumber(), markIndex < format.rules.count else { return .noMatch }
         let rule = format.rules[markIndex]
-        let groups = format.groups
-
-        func bytes(_ numbers: [Int]) -> UnsafeRawBufferPointer? {
-            guard let range = matcher.range(ofFirstSetGroupIn: numbers) else { return nil }
-            return UnsafeRawBufferPointer(rebasing: line[range])
-        }
-        func text(_ numbers: [Int]) -> String? {
-            bytes(numbers).map(FieldDecoding.string)
-        }
 
         var time: Int64? = nil
-        if let raw = bytes(groups.time) { time = timestamps.parse(raw) }
-        if time == nil, let raw = bytes(groups.syslogTime) { time = timestamps.parse(raw) }
+        if let raw = bytes(groups.time, in: line) { time = timestamps.parse(raw) }
+        if time == nil, let raw = bytes(groups.syslogTime, in: line) { time = timestamps.parse(raw) }
 
-        var method = text(groups.method)
-        var path = bytes(groups.path).map { FieldDecoding.string(Self.withoutQuery($0)) }
-        if method == nil || path == nil, let request = bytes(groups.request) {
+        var method = text(groups.method, in: line)
+        var path = bytes(groups.path, in: line).map { FieldDecoding.string(Self.withoutQuery($0)) }
+        if method == nil || path == nil, let request = bytes(groups.request, in: line) {
             let parts = Self.split(request: request)
             if method == nil { method = parts.method.map(FieldDecoding.string) }
             if path == nil { path = parts.path.map { FieldDecoding.string(Self.withoutQuery($0)) } }
         }
 
-        var user = text(groups.user)
+        var user = text(groups.user, in: line)
         if user == "-" || user == "" { user = nil }
         var status = rule.status
-        if let raw = bytes(groups.status), let value = Self.integer(raw) { status = value }
+        if let raw = bytes(groups.status, in: line), let value = Self.integer(raw) { status = value }
 
         var formatName = rule.format
         var ruleID = rule.qualifiedID
-        if !rule.equivalents.isEmpty, let program = text(groups.program)?.lowercased() {
+        if !rule.equivalents.isEmpty, let program = text(groups.program, in: line)?.lowercased() {
             let hints = format.pathHintsByFormat[formatName] ?? []
             if !hints.contains(where: program.contains),
                let better = rule.equivalents.first(where: { $0.pathHints.contains(where: program.contains) }) {
@@ -74,9 +69,20 @@ final class LineClassifier {
         }
 
         return .event(AuthEvent(
-            time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip),
+            time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip, in: line),
             method: method, path: path, status: status, user: user, cause: rule.cause,
             rule: ruleID))
+    }
+
+    @inline(__always)
+    private func bytes(_ numbers: [Int], in line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let range = matcher.range(ofFirstSetGroupIn: numbers) else { return nil }
+        return UnsafeRawBufferPointer(rebasing: line[range])
+    }
+
+    @inline(__always)
+    private func text(_ numbers: [Int], in line: UnsafeRawBufferPointer) -> String? {
+        bytes(numbers, in: line).map(FieldDecoding.string)
     }
 
     /// `METHOD URI PROTO` → method and URI, split at single spaces like the servers write

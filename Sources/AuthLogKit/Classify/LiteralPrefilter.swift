@@ -5,29 +5,54 @@ import CByteSearch
 /// (`" 401 "`, `was not found in`…), and only lines holding one reach PCRE2. On a typical
 /// access log ~95 % of the bytes are never looked at by PCRE2.
 ///
-/// Literals of equal length that share their first and last byte (`" 401 "` and `" 403 "`)
-/// are searched together in one SIMD pass (`authlog_find_any`).
+/// Literals of equal length that share their first byte (`" 401 "` and `" 403 "`) are
+/// searched together in one SIMD pass (`authlog_find_any`), which checks the first byte and
+/// a second "probe" byte the literals agree on, chosen as rare in logs as possible (the `4`
+/// of `" 40`, not the space that follows every status code).
 struct LiteralPrefilter {
     /// Literals grouped for one pass each, stored back to back.
-    private let groups: [(bytes: [UInt8], count: Int, length: Int)]
+    private let groups: [(bytes: [UInt8], count: Int, length: Int, probe: Int)]
     /// Offset of the next occurrence of each group at or after the search position, or
     /// `Int.max` when there is none left in the block; `-1` when not yet searched.
     private var nextHit: [Int]
 
     init(literals: [[UInt8]]) {
-        var groups: [(bytes: [UInt8], count: Int, length: Int)] = []
+        var grouped: [(bytes: [UInt8], count: Int, length: Int)] = []
         for literal in literals where !literal.isEmpty {
-            if let index = groups.firstIndex(where: {
-                $0.length == literal.count && $0.bytes.first == literal.first && $0.bytes[$0.length - 1] == literal.last
-            }) {
-                groups[index].bytes += literal
-                groups[index].count += 1
+            if let index = grouped.firstIndex(where: { $0.length == literal.count && $0.bytes.first == literal.first }) {
+                grouped[index].bytes += literal
+                grouped[index].count += 1
             } else {
-                groups.append((literal, 1, literal.count))
+                grouped.append((literal, 1, literal.count))
             }
         }
-        self.groups = groups
+        self.groups = grouped.map { group in
+            (group.bytes, group.count, group.length, Self.probe(group.bytes, count: group.count, length: group.length))
+        }
         self.nextHit = [Int](repeating: -1, count: groups.count)
+    }
+
+    /// Bytes from most to least common in web logs, roughly: the probe should be rare.
+    private static let commonness: [UInt8] = Array(
+        " eaotisrnlhcdupm/.-0:1g2fbwy\"3v5486k7x9=jqz,;&?_()[]{}<>'@#$%^*+!|~`".utf8)
+
+    /// The position (other than 0) whose byte every literal of the group shares and that is
+    /// least common in logs; the last byte when they share none.
+    private static func probe(_ bytes: [UInt8], count: Int, length: Int) -> Int {
+        guard length > 1 else { return 0 }
+        var best = length - 1
+        var bestRank = -1
+        for position in 1..<length {
+            let byte = bytes[position]
+            guard (0..<count).allSatisfy({ bytes[$0 * length + position] == byte }) else { continue }
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            let rank = commonness.firstIndex(of: lower).map { $0 + (lower != byte ? 20 : 0) } ?? commonness.count + 10
+            if rank > bestRank {
+                best = position
+                bestRank = rank
+            }
+        }
+        return best
     }
 
     /// Forget the previous block's positions.
@@ -44,7 +69,7 @@ struct LiteralPrefilter {
             if nextHit[index] != Int.max, nextHit[index] < from {
                 let group = groups[index]
                 let offset = group.bytes.withUnsafeBufferPointer { needles in
-                    authlog_find_any(bytes + from, to - from, needles.baseAddress, group.count, group.length)
+                    authlog_find_any(bytes + from, to - from, needles.baseAddress, group.count, group.length, group.probe)
                 }
                 nextHit[index] = offset == to - from ? Int.max : from + offset
             }

@@ -16,8 +16,8 @@ final class FileScanner {
     private let onEvent: (AuthEvent) -> Void
     /// Lines fully counted so far in this stretch.
     private var linesCounted = 0
-    /// Start offsets of lines to skip in the current block (binary or too long), sorted.
-    private var skippedLineStarts: [Int] = []
+    /// Start offsets of the current block's lines holding NUL bytes, in order.
+    private var binaryLineStarts: [Int] = []
     private var overlongRanges = [Int64](repeating: 0, count: 128)
 
     init(classifier: LineClassifier, path: String, formatForced: Bool, maxLineLength: Int,
@@ -32,40 +32,45 @@ final class FileScanner {
     }
 
     /// `block` holds whole lines; only the input's very last line may lack its newline.
+    ///
+    /// One pass counts newlines (SIMD) between the candidate lines the prefilter finds, and
+    /// notices on the way any line longer than the limit; candidate lines are measured
+    /// directly. So every byte is counted once, and only candidates are looked at closer.
     func scan(_ block: UnsafeRawBufferPointer) {
         guard let base = block.baseAddress, block.count > 0 else { return }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
         let end = block.count
         stats.bytes += end
-        skippedLineStarts.removeAll(keepingCapacity: true)
-        let blockLines = findOverlongLines(base, end)
+        binaryLineStarts.removeAll(keepingCapacity: true)
         findBinaryLines(base, end)
-        skippedLineStarts.sort()
         prefilter.startBlock()
 
-        var position = 0      // start of the first line not yet examined
-        var counted = 0       // bytes up to which newlines have been counted
-        var lineNumberAtCounted = linesCounted
-        var skipIndex = 0
-        while position < end {
+        var counted = 0                   // a line start: newlines before it are counted
+        var linesBeforeCounted = linesCounted
+        var binaryIndex = 0
+        while counted < end {
             let candidate: Range<Int>
             if matchesEveryLine {
-                let lineEnd = ByteSearch.first(0x0A, in: base, from: position, to: end) ?? end
-                candidate = position..<lineEnd
+                let lineEnd = ByteSearch.first(0x0A, in: base, from: counted, to: end) ?? end
+                candidate = counted..<lineEnd
             } else {
-                guard let found = prefilter.nextCandidateLine(in: base, from: position, to: end) else { break }
+                guard let found = prefilter.nextCandidateLine(in: base, from: counted, to: end) else { break }
                 candidate = found
             }
-            lineNumberAtCounted += authlog_count_newlines(base.assumingMemoryBound(to: UInt8.self) + counted,
-                                                          candidate.lowerBound - counted)
-            counted = candidate.lowerBound
-            let lineNumber = lineNumberAtCounted + 1
-            position = candidate.upperBound + 1
+            linesBeforeCounted = countLines(bytes, from: counted, to: candidate.lowerBound, linesBefore: linesBeforeCounted)
+            let lineNumber = linesBeforeCounted + 1
+            counted = min(end, candidate.upperBound + 1)
+            linesBeforeCounted += 1
 
-            while skipIndex < skippedLineStarts.count, skippedLineStarts[skipIndex] < candidate.lowerBound {
-                skipIndex += 1
+            while binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] < candidate.lowerBound {
+                binaryIndex += 1
             }
-            if skipIndex < skippedLineStarts.count, skippedLineStarts[skipIndex] == candidate.lowerBound {
-                continue  // already counted as skipped
+            if binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] == candidate.lowerBound {
+                continue  // already counted as binary
+            }
+            if candidate.count > maxLineLength {
+                stats.skip(.tooLong, line: lineNumber)
+                continue
             }
             var lineEnd = candidate.upperBound
             if lineEnd > candidate.lowerBound, block[lineEnd - 1] == 0x0D { lineEnd -= 1 }  // CRLF
@@ -80,8 +85,38 @@ final class FileScanner {
                 stats.skip(.matchLimit, line: lineNumber)
             }
         }
-        linesCounted += blockLines
+        if counted < end {
+            linesBeforeCounted = countLines(bytes, from: counted, to: end, linesBefore: linesBeforeCounted)
+            if block[end - 1] != 0x0A { linesBeforeCounted += 1 }  // the input's unterminated last line
+        }
+        linesCounted = linesBeforeCounted
         stats.lines = linesCounted
+    }
+
+    /// Counts the newlines of whole lines in `bytes[from..<to]` (from a line start) and
+    /// marks the lines there longer than the limit as skipped. Returns the updated count.
+    private func countLines(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, linesBefore: Int) -> Int {
+        guard to > from else { return linesBefore }
+        var result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
+            authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
+        }
+        if result.overlong > 0 {
+            if result.overlong > overlongRanges.count / 2 {  // rare: make room and count again
+                overlongRanges = [Int64](repeating: 0, count: Int(result.overlong) * 2)
+                result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
+                    authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
+                }
+            }
+            var countedTo = from
+            var lines = linesBefore
+            for index in 0..<Int(result.overlong) {  // in order of position
+                let start = from + Int(max(0, overlongRanges[2 * index]))
+                lines += authlog_count_newlines(bytes + countedTo, start - countedTo)
+                countedTo = start
+                if !binaryLineStarts.contains(start) { stats.skip(.tooLong, line: lines + 1) }
+            }
+        }
+        return linesBefore + Int(result.newlines)
     }
 
     /// A line too long to analyse was dropped by the reader, at this point of the input.
@@ -91,37 +126,11 @@ final class FileScanner {
         stats.skip(.tooLong, line: linesCounted)
     }
 
-    /// Counts the block's lines and marks those longer than the limit as skipped. Returns
-    /// the number of lines in the block.
-    private func findOverlongLines(_ base: UnsafeRawPointer, _ end: Int) -> Int {
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
-            authlog_scan_lines(bytes, end, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
-        }
-        if result.overlong > overlongRanges.count / 2 {  // rare: make room and count again
-            overlongRanges = [Int64](repeating: 0, count: Int(result.overlong) * 2)
-            result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
-                authlog_scan_lines(bytes, end, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
-            }
-        }
-        var countedTo = 0
-        var linesBefore = linesCounted
-        for index in 0..<Int(result.overlong) {  // in order of position
-            let start = Int(max(0, overlongRanges[2 * index]))
-            linesBefore += authlog_count_newlines(bytes + countedTo, start - countedTo)
-            countedTo = start
-            skippedLineStarts.append(start)
-            stats.skip(.tooLong, line: linesBefore + 1)
-        }
-        return Int(result.newlines) + (base.load(fromByteOffset: end - 1, as: UInt8.self) != 0x0A ? 1 : 0)
-    }
-
     /// NUL bytes mean binary data: the lines holding them are skipped, each counted once.
     /// Line numbers are counted forward from one NUL line to the next, so a file full of
     /// binary junk costs one pass, not one pass per damaged line.
     private func findBinaryLines(_ base: UnsafeRawPointer, _ end: Int) {
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        let alreadySkipped = Set(skippedLineStarts)
         var searchFrom = 0
         var countedTo = 0
         var linesBefore = linesCounted
@@ -129,10 +138,8 @@ final class FileScanner {
             let lineStart = (ByteSearch.last(0x0A, in: base, from: searchFrom, to: nul) ?? (searchFrom - 1)) + 1
             linesBefore += authlog_count_newlines(bytes + countedTo, lineStart - countedTo)
             countedTo = lineStart
-            if !alreadySkipped.contains(lineStart) {
-                skippedLineStarts.append(lineStart)
-                stats.skip(.binary, line: linesBefore + 1)
-            }
+            binaryLineStarts.append(lineStart)
+            stats.skip(.binary, line: linesBefore + 1)
             guard let lineEnd = ByteSearch.first(0x0A, in: base, from: nul, to: end) else { break }
             searchFrom = lineEnd + 1
         }

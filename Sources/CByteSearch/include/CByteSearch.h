@@ -30,9 +30,9 @@ authlog_line_stats authlog_scan_lines(const unsigned char *bytes, size_t length,
 size_t authlog_count_newlines(const unsigned char *bytes, size_t length);
 
 // Offset of the first occurrence in haystack[0, length) of any of `count` needles that all
-// have `needle_length` bytes, the same first byte and the same last byte (stored one after
-// the other in `needles`), or `length` if none occurs. SIMD compares the first and the last
-// byte at 16 positions at once and verifies only where both agree, which is much faster
-// than one memmem(3) pass per needle.
+// have `needle_length` bytes and agree on their first byte and on the byte at `probe`
+// (stored one after the other in `needles`), or `length` if none occurs. SIMD compares those
+// two bytes at 16 positions at once and verifies only where both agree, which is much
+// faster than one memmem(3) pass per needle. The caller picks a rare byte as the probe.
 size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsigned char *needles,
-                        size_t count, size_t needle_length);
+                        size_t count, size_t needle_length, size_t probe);
