@@ -117,6 +117,9 @@ struct ScanCommand: ParsableCommand {
         options.chunkSize = chunkSize
         options.maxKeys = maxKeys
 
+        let progress = ScanProgress()
+        options.progress = progress
+        let progressLine = ProgressLine.start(progress, quiet: quiet)
         let diagnostics = StandardError(quiet: quiet)
         let stdout = StandardOutput()
         let session = ScanSession(patterns: patterns, options: options, diagnostics: diagnostics)
@@ -126,11 +129,14 @@ struct ScanCommand: ParsableCommand {
         switch output {
         case .ndjson:
             report = session.run(arguments: inputs) { event in stdout.write(NDJSONEvent.render(event)) }
+            progressLine?.stop()
         case .json:
             report = session.run(arguments: inputs)
+            progressLine?.stop()
             stdout.write(JSONReport.render(report, top: top, generator: "authlog \(AuthLog.version)"))
         case .text:
             report = session.run(arguments: inputs)
+            progressLine?.stop()
             let useColor: Bool
             switch color {
             case .always: useColor = true

@@ -1,4 +1,6 @@
 import AuthLogKit
+import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,15 +17,27 @@ final class StandardError: ScanDiagnostics {
 
     func warning(_ message: String) {
         guard !quiet else { return }
-        StandardError.write("authlog: warning: \(TerminalText.escape(message))\n")
+        StandardError.writeLine("authlog: warning: \(TerminalText.escape(message))\n")
     }
 
     func error(_ message: String) {
         errorCount += 1
-        StandardError.write("authlog: error: \(TerminalText.escape(message))\n")
+        StandardError.writeLine("authlog: error: \(TerminalText.escape(message))\n")
     }
 
+    /// Set while a progress line is on screen: diagnostics then erase it first (it is
+    /// redrawn below them).
+    static let progressShown = Atomic<Bool>(false)
+    private static let lock = NSLock()
+
+    static func writeLine(_ text: String) {
+        write(progressShown.load(ordering: .relaxed) ? "\r\u{1B}[K" + text : text)
+    }
+
+    /// One write(2) per call, under a lock, so lines from threads never interleave.
     static func write(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
         var bytes = Array(text.utf8)
         bytes.withUnsafeMutableBytes { raw in
             var offset = 0
