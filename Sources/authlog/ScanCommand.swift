@@ -50,6 +50,16 @@ struct ScanCommand: ParsableCommand {
         "Read every input as this format instead of detecting it (see 'authlog patterns').", valueName: "name"))
     var logFormat: String?
 
+    @Option(name: .customLong("include"), help: ArgumentHelp(
+        "Read only the files of a directory that match this glob (name, or path below the directory if it has a '/'); repeatable.",
+        valueName: "glob"))
+    var includes: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp(
+        "Skip the files of a directory that match this glob; repeatable. Files named on the command line are always read.",
+        valueName: "glob"))
+    var excludes: [String] = []
+
     @OptionGroup var patternOptions: PatternOptions
 
     @Option(help: ArgumentHelp(
@@ -116,6 +126,7 @@ struct ScanCommand: ParsableCommand {
         options.threads = threads
         options.chunkSize = chunkSize
         options.maxKeys = maxKeys
+        options.pathFilter = PathFilter(includes: includes, excludes: excludes)
 
         let progress = ScanProgress()
         options.progress = progress

@@ -51,6 +51,25 @@ import Testing
         #expect(result.unscanned.allSatisfy { !$0.isError })
     }
 
+    @Test func includeAndExcludeGlobsRefineDirectories() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("nginx"), withIntermediateDirectories: true)
+        for name in ["nginx/access.log", "nginx/access.log.1", "nginx/error.log", "other.log"] {
+            try combined.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        func names(_ filter: PathFilter, _ arguments: [String]? = nil) -> [String] {
+            InputDiscovery.discover(arguments ?? [directory.path], filter: filter).inputs
+                .map { String($0.path.dropFirst(directory.path.count + 1)) }
+        }
+        #expect(names(PathFilter(includes: ["access.log*"])) == ["nginx/access.log.1", "nginx/access.log"])
+        #expect(names(PathFilter(excludes: ["*.1", "nginx/error.log"])) == ["other.log", "nginx/access.log"])
+        #expect(names(PathFilter(includes: ["nginx/*"], excludes: ["access*"])) == ["nginx/error.log"])
+        // A file named explicitly is read whatever the globs say.
+        let explicit = directory.appendingPathComponent("other.log").path
+        #expect(names(PathFilter(includes: ["nothing"]), [explicit]) == ["other.log"])
+    }
+
     @Test func missingAndUnreadableInputsAreErrorsAndTheRestIsScanned() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -25,7 +25,7 @@ public enum InputDiscovery {
         public var unscanned: [UnscannedInput] = []
     }
 
-    public static func discover(_ arguments: [String]) -> Result {
+    public static func discover(_ arguments: [String], filter: PathFilter = PathFilter()) -> Result {
         var result = Result()
         var seen = Set<FileIdentity>()
         for argument in arguments {
@@ -39,7 +39,7 @@ public enum InputDiscovery {
                 continue
             }
             if (info.st_mode & S_IFMT) == S_IFDIR {
-                walk(directory: argument, into: &result, seen: &seen)
+                walk(directory: argument, relative: "", filter: filter, into: &result, seen: &seen)
             } else {
                 guard seen.insert(FileIdentity(info)).inserted else { continue }
                 if case .compressed(let kind) = LogFileNaming.kind(of: basename(argument)) {
@@ -54,7 +54,8 @@ public enum InputDiscovery {
         return result
     }
 
-    private static func walk(directory: String, into result: inout Result, seen: inout Set<FileIdentity>) {
+    private static func walk(directory: String, relative: String, filter: PathFilter, into result: inout Result,
+                             seen: inout Set<FileIdentity>) {
         guard let handle = opendir(directory) else {
             result.unscanned.append(UnscannedInput(path: directory, reason: String(cString: strerror(errno)), isError: true))
             return
@@ -70,9 +71,10 @@ public enum InputDiscovery {
         closedir(handle)
 
         var files: [String] = []
-        var subdirectories: [String] = []
+        var subdirectories: [(path: String, relative: String)] = []
         for name in names {
             let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let relativePath = relative.isEmpty ? name : relative + "/" + name
             var linkInfo = stat()
             guard lstat(path, &linkInfo) == 0 else { continue }
             let isLink = (linkInfo.st_mode & S_IFMT) == S_IFLNK
@@ -85,8 +87,9 @@ public enum InputDiscovery {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                if !isLink { subdirectories.append(path) }
+                if !isLink { subdirectories.append((path, relativePath)) }
             case S_IFREG:
+                guard filter.admits(name: name, relativePath: relativePath) else { continue }
                 switch LogFileNaming.kind(of: name) {
                 case .log:
                     if seen.insert(FileIdentity(info)).inserted { files.append(path) }
@@ -102,8 +105,8 @@ public enum InputDiscovery {
         for path in files.sorted(by: LogFileNaming.readingOrder) {
             result.inputs.append(LogInput(path: path, isExplicit: false))
         }
-        for path in subdirectories.sorted() {
-            walk(directory: path, into: &result, seen: &seen)
+        for subdirectory in subdirectories.sorted(by: { $0.path < $1.path }) {
+            walk(directory: subdirectory.path, relative: subdirectory.relative, filter: filter, into: &result, seen: &seen)
         }
     }
 

@@ -18,6 +18,8 @@ public struct ScanOptions: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Large regular files are cut into chunks of this many bytes, scanned in parallel.
     public var chunkSize: Int = 16 << 20
+    /// Which files directories contribute (`--include`, `--exclude`).
+    public var pathFilter = PathFilter()
     /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
     /// are estimated with bounded memory (Space-Saving).
     public var maxKeys: Int = FailureAggregate.defaultMaxKeys

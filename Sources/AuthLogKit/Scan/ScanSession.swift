@@ -35,7 +35,7 @@ public final class ScanSession: @unchecked Sendable {
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input
     /// order (for NDJSON output); the report holds the aggregate.
     public func run(arguments: [String], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
-        let discovery = InputDiscovery.discover(arguments)
+        let discovery = InputDiscovery.discover(arguments, filter: options.pathFilter)
         var report = ScanReport()
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
         for unscanned in discovery.unscanned where unscanned.isError {
