@@ -120,7 +120,7 @@ public final class ScanSession: @unchecked Sendable {
         let progress = options.progress
         WorkerPool.run(tasks: tasks.count, workers: max(1, options.threads), window: 4 * max(1, options.threads)) { task, worker in
             let outcome = self.execute(taskList[task], taskIndex: task, planned: plannedInputs, worker: worker,
-                                       classifiers: classifiers, stream: stream)
+                                       classifiers: classifiers, stream: stream, store: outcomes)
             if case .chunk(let input, let range) = taskList[task] {
                 progress?.advance(bytes: range.count)
                 if range.upperBound >= self.plannedSize(plannedInputs[input]) { progress?.finishFile() }
@@ -131,7 +131,14 @@ public final class ScanSession: @unchecked Sendable {
             stream?.finish(task: task, lines: outcome.stats?.lines ?? 0)
         }
 
-        report.aggregate.merge(outcomes.aggregate)
+        // Move the total out rather than merging a copy: with a million keys a copy is
+        // hundreds of megabytes.
+        let total = outcomes.takeAggregate()
+        if report.aggregate.total == 0, report.aggregate.byFormat.isEmpty {
+            report.aggregate = total
+        } else {
+            report.aggregate.merge(total)
+        }
         merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
     }
 
@@ -199,14 +206,24 @@ public final class ScanSession: @unchecked Sendable {
 
     // MARK: - Tasks
 
+    /// Keys a task's own aggregate may hold before it is merged into the total and started
+    /// afresh: under a flood of distinct keys, memory then holds the total plus this much per
+    /// worker, whatever the chunk size.
+    static let partialKeyLimit = 32_768
+
     private func execute(_ task: Task, taskIndex: Int, planned: [Planned?], worker: Int,
-                         classifiers: ClassifierCache, stream: OrderedEventStream?) -> TaskOutcome {
+                         classifiers: ClassifierCache, stream: OrderedEventStream?, store: OutcomeStore) -> TaskOutcome {
         let plan = planned[task.input]!
         var outcome = TaskOutcome()
-        var aggregate = FailureAggregate(maxKeys: options.maxKeys)
+        let maxKeys = options.maxKeys
+        var aggregate = FailureAggregate(maxKeys: maxKeys)
         let emit: (AuthEvent) -> Void = { event in
             aggregate.add(event)
             stream?.emit(event, task: taskIndex)
+            if aggregate.byIP.count + aggregate.byPath.count + aggregate.byUser.count > Self.partialKeyLimit {
+                store.absorb(aggregate)
+                aggregate = FailureAggregate(maxKeys: maxKeys)
+            }
         }
         switch (task, plan.source) {
         case (.chunk(_, let range), .regular(let size, let format, let forced)):
@@ -425,10 +442,19 @@ private final class OutcomeStore: @unchecked Sendable {
         lock.unlock()
     }
 
-    var aggregate: FailureAggregate {
+    /// Merges a partial aggregate into the total now.
+    func absorb(_ partial: FailureAggregate) {
+        lock.lock()
+        total.merge(partial)
+        lock.unlock()
+    }
+
+    func takeAggregate() -> FailureAggregate {
         lock.lock()
         defer { lock.unlock() }
-        return total
+        let taken = total
+        total = FailureAggregate(maxKeys: 1)
+        return taken
     }
 
     var all: [TaskOutcome?] {
