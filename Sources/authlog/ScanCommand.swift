@@ -139,7 +139,7 @@ struct ScanCommand: ParsableCommand {
         let report: ScanReport
         switch output {
         case .ndjson:
-            report = session.run(arguments: inputs) { event in stdout.write(NDJSONEvent.render(event)) }
+            report = session.run(arguments: inputs) { event in stdout.write(event: event) }
             progressLine?.stop()
         case .json:
             report = session.run(arguments: inputs)

@@ -65,6 +65,12 @@ final class StandardOutput {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Appends an NDJSON event without building a string for it.
+    func write(event: AuthEvent) {
+        NDJSONEvent.render(event, into: &buffer)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     func flush() {
         buffer.withUnsafeBytes { raw in
             var offset = 0

@@ -119,22 +119,87 @@ public enum JSONReport {
 }
 
 /// One event per line, keys `time file line format ip method path status user cause` in
-/// that order; absent values are null. Written and flushed as events are found.
+/// that order; absent values are null. Rendered straight into bytes: a scan can emit
+/// hundreds of thousands of events per second and must not build strings to do it.
 public enum NDJSONEvent {
     public static func render(_ event: AuthEvent) -> String {
-        var json = JSONWriter(pretty: false)
-        json.beginObject()
-        json.string("time", event.time.map(CivilTime.iso8601))
-        json.string("file", event.file)
-        json.int("line", event.line)
-        json.string("format", event.format)
-        json.string("ip", event.ip)
-        json.string("method", event.method)
-        json.string("path", event.path)
-        json.int("status", event.status)
-        json.string("user", event.user)
-        json.string("cause", event.cause.rawValue)
-        json.endObject()
-        return json.output + "\n"
+        var bytes: [UInt8] = []
+        render(event, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func render(_ event: AuthEvent, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"time":"#.utf8)
+        if let time = event.time { string(CivilTime.iso8601(time), &out) } else { null(&out) }
+        out.append(contentsOf: #","file":"#.utf8)
+        string(event.file, &out)
+        out.append(contentsOf: #","line":"#.utf8)
+        integer(event.line, &out)
+        out.append(contentsOf: #","format":"#.utf8)
+        string(event.format, &out)
+        out.append(contentsOf: #","ip":"#.utf8)
+        optional(event.ip, &out)
+        out.append(contentsOf: #","method":"#.utf8)
+        optional(event.method, &out)
+        out.append(contentsOf: #","path":"#.utf8)
+        optional(event.path, &out)
+        out.append(contentsOf: #","status":"#.utf8)
+        if let status = event.status { integer(status, &out) } else { null(&out) }
+        out.append(contentsOf: #","user":"#.utf8)
+        optional(event.user, &out)
+        out.append(contentsOf: #","cause":"#.utf8)
+        string(event.cause.rawValue, &out)
+        out.append(contentsOf: "}\n".utf8)
+    }
+
+    @inline(__always)
+    private static func null(_ out: inout [UInt8]) { out.append(contentsOf: "null".utf8) }
+
+    @inline(__always)
+    private static func optional(_ value: String?, _ out: inout [UInt8]) {
+        if let value { string(value, &out) } else { null(&out) }
+    }
+
+    private static func integer(_ value: Int, _ out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
+    }
+
+    /// A JSON string with the same escapes as `JSONWriter`: quote, backslash, C0 and C1
+    /// controls, DEL, U+2028 and U+2029.
+    static func string(_ value: String, _ out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x00...0x1F, 0x7F:
+                    unicodeEscape(UInt32(byte), &out)
+                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F:
+                    unicodeEscape(UInt32(bytes[index + 1]), &out)  // C1 control U+0080…U+009F
+                    index += 1
+                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
+                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, &out)
+                    index += 2
+                default:
+                    out.append(byte)
+                }
+                index += 1
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func unicodeEscape(_ value: UInt32, _ out: inout [UInt8]) {
+        let digits = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), digits[Int(value >> 12 & 15)], digits[Int(value >> 8 & 15)],
+                                digits[Int(value >> 4 & 15)], digits[Int(value & 15)]])
     }
 }

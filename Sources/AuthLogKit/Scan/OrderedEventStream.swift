@@ -21,13 +21,16 @@ final class OrderedEventStream: @unchecked Sendable {
         self.write = write
     }
 
-    func emit(_ event: AuthEvent, task: Int) {
+    /// Hands over a batch of a task's events (tasks batch them so that the lock is taken
+    /// once per batch, not once per event).
+    func emit(_ events: [AuthEvent], task: Int) {
+        guard !events.isEmpty else { return }
         lock.lock()
         defer { lock.unlock() }
         if task == head {
-            write(shifted(event, task: task))
+            for event in events { write(shifted(event, task: task)) }
         } else {
-            buffered[task, default: []].append(event)
+            buffered[task, default: []].append(contentsOf: events)
         }
     }
 

@@ -217,9 +217,16 @@ public final class ScanSession: @unchecked Sendable {
         var outcome = TaskOutcome()
         let maxKeys = options.maxKeys
         var aggregate = FailureAggregate(maxKeys: maxKeys)
+        var pending: [AuthEvent] = []
         let emit: (AuthEvent) -> Void = { event in
             aggregate.add(event)
-            stream?.emit(event, task: taskIndex)
+            if let stream {
+                pending.append(event)
+                if pending.count >= 4096 {
+                    stream.emit(pending, task: taskIndex)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
             if aggregate.byIP.count + aggregate.byPath.count + aggregate.byUser.count > Self.partialKeyLimit {
                 store.absorb(aggregate)
                 aggregate = FailureAggregate(maxKeys: maxKeys)
@@ -252,6 +259,7 @@ public final class ScanSession: @unchecked Sendable {
         default:
             preconditionFailure("task and plan disagree")
         }
+        stream?.emit(pending, task: taskIndex)
         outcome.aggregate = aggregate
         return outcome
     }
