@@ -99,6 +99,24 @@ import Testing
         #expect(report.aggregate.total == 24)
     }
 
+    @Test func aFileTruncatedAfterPlanningIsReadAsFarAsItGoes() throws {
+        // copytruncate can empty a live log between planning and reading: no crash, and the
+        // lines still there are read.
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("access.log")
+        let text = Self.accessLog(lines: 100)
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let descriptor = open(file.path, O_RDONLY)
+        defer { close(descriptor) }
+        var lines = 0
+        try ChunkReader.withChunk(descriptor: descriptor, range: 0..<(text.utf8.count * 3), fileSize: text.utf8.count * 3,
+                                  maxLineLength: 1 << 20, access: .copied(WorkerBuffer())) { outcome in
+            if case .lines(let block, _) = outcome { lines = block.filter { $0 == 0x0A }.count }
+        }
+        #expect(lines == 100)
+    }
+
     @Test(arguments: [4096, 5000, 65_536])
     func chunksGiveTheSameLinesAndEventsAsOneRead(chunkSize: Int) throws {
         let directory = try makeTemporaryDirectory()

@@ -8,10 +8,21 @@ import Darwin
 /// big log. The file is cut into fixed byte ranges; a line belongs to the chunk its first
 /// byte lies in, so every line is read exactly once whatever the chunk size.
 ///
-/// The chunk is mapped read-only (no copy through read(2), which costs more than the whole
-/// scan of a mapped page) and unmapped when done, so the resident memory is one chunk per
-/// worker however large the file.
+/// A chunk is read with pread(2) into the worker's reused buffer (measured as fast as a
+/// mapping once the buffer's pages are warm). Mapping is available for files nobody has
+/// written for a while, but not the default: logrotate's copytruncate may truncate a live log
+/// at any moment, and touching a mapping past the new end kills the process with SIGBUS.
+/// Either way resident memory is one chunk per worker.
 enum ChunkReader {
+    /// How reads are done for one file.
+    enum Access {
+        case mapped
+        /// pread into this worker's buffer.
+        case copied(WorkerBuffer)
+    }
+
+    /// Files unmodified for this long are mapped.
+    static let quietSeconds = 60
     enum Outcome {
         /// The chunk's lines, as one block for the scanner; `overlongTail` when its last line
         /// runs past the line limit and was not mapped.
@@ -23,7 +34,7 @@ enum ChunkReader {
     /// Calls `body` with the chunk's lines. `fileSize` is the size when the scan was planned:
     /// bytes appended since are left for the next run.
     static func withChunk(descriptor: Int32, range: Range<Int>, fileSize: Int, maxLineLength: Int,
-                          _ body: (Outcome) -> Void) throws(InputError) {
+                          access: Access, _ body: (Outcome) -> Void) throws(InputError) {
         var firstLine = range.lowerBound
         if firstLine > 0 {
             guard let newline = try firstNewline(descriptor, from: firstLine - 1, limit: fileSize) else {
@@ -49,15 +60,35 @@ enum ChunkReader {
             regionEnd = range.upperBound
         }
 
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let mapStart = firstLine / page * page
-        let mapLength = regionEnd - mapStart
-        guard let mapping = mmap(nil, mapLength, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, off_t(mapStart)),
-              mapping != MAP_FAILED else {
-            throw .system(errno)
+        var block: UnsafeRawBufferPointer
+        var mapping: (address: UnsafeMutableRawPointer, length: Int)? = nil
+        defer { if let mapping { munmap(mapping.address, mapping.length) } }
+        switch access {
+        case .mapped:
+            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let mapStart = firstLine / page * page
+            let mapLength = regionEnd - mapStart
+            guard let address = mmap(nil, mapLength, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, off_t(mapStart)),
+                  address != MAP_FAILED else {
+                throw .system(errno)
+            }
+            mapping = (address, mapLength)
+            block = UnsafeRawBufferPointer(start: address + (firstLine - mapStart), count: regionEnd - firstLine)
+        case .copied(let buffer):
+            let want = regionEnd - firstLine
+            let base = buffer.reserve(want)
+            var got = 0
+            while got < want {
+                let count = pread(descriptor, base + got, want - got, off_t(firstLine + got))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw .system(errno)
+                }
+                if count == 0 { break }  // truncated meanwhile: what is there is what we read
+                got += count
+            }
+            block = UnsafeRawBufferPointer(start: base, count: got)
         }
-        defer { munmap(mapping, mapLength) }
-        var block = UnsafeRawBufferPointer(start: mapping + (firstLine - mapStart), count: regionEnd - firstLine)
         if overlongTail {
             let cut = (ByteSearch.last(0x0A, in: block.baseAddress!, from: 0, to: block.count) ?? -1) + 1
             block = UnsafeRawBufferPointer(rebasing: block[..<cut])
@@ -83,5 +114,25 @@ enum ChunkReader {
             if buffer.count < 1 << 20 { buffer = [UInt8](repeating: 0, count: buffer.count * 4) }
         }
         return nil
+    }
+}
+
+/// A worker's reusable read buffer for chunks read with pread.
+final class WorkerBuffer {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity = 0
+
+    deinit { base?.deallocate() }
+
+    /// A buffer of at least `count` bytes, valid until the next call.
+    func reserve(_ count: Int) -> UnsafeMutableRawPointer {
+        if count > capacity || base == nil {
+            base?.deallocate()
+            // Round up so that chunk-sized requests (which vary by the length of the last
+            // line) do not reallocate each time.
+            capacity = max(count, 1) + (1 << 20)
+            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
+        }
+        return base!
     }
 }

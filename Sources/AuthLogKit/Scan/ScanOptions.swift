@@ -23,6 +23,10 @@ public struct ScanOptions: Sendable {
     /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
     /// are estimated with bounded memory (Space-Saving).
     public var maxKeys: Int = FailureAggregate.defaultMaxKeys
+    /// Map chunks of files unmodified for a minute instead of reading them with pread(2).
+    /// Off by default: with a reused buffer pread measured as fast, and a mapping of a file
+    /// truncated meanwhile kills the process.
+    public var mapQuietFiles = false
     /// Reports progress as bytes are scanned (for a progress line on a terminal).
     public var progress: ScanProgress? = nil
 
