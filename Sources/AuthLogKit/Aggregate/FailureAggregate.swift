@@ -16,6 +16,10 @@ public struct FailureAggregate: Sendable {
     public var byUser: BoundedTable<FailureTally>
     public var firstSeen: Int64?
     public var lastSeen: Int64?
+    /// Failures per hour (UTC hours since the epoch) and cause, for charts. Bounded: a log
+    /// whose timestamps span more than `maxHours` hours keeps the first ones seen.
+    public private(set) var byHour: [Int64: CauseCounts] = [:]
+    static let maxHours = 24 * 366 * 5
 
     public init(maxKeys: Int = FailureAggregate.defaultMaxKeys) {
         byIP = BoundedTable(maxKeys: maxKeys)
@@ -30,6 +34,8 @@ public struct FailureAggregate: Sendable {
         if let time = event.time {
             if firstSeen == nil || time < firstSeen! { firstSeen = time }
             if lastSeen == nil || time > lastSeen! { lastSeen = time }
+            let hour = CivilTime.floorDivide(time, 3600).0
+            if byHour[hour] != nil || byHour.count < Self.maxHours { byHour[hour, default: CauseCounts()].increment(event.cause) }
         }
         if let ip = event.ip { byIP.add(ip, cause: event.cause, time: event.time, user: event.user) }
         if let path = event.path { byPath.add(path, cause: event.cause, time: event.time) }
@@ -45,6 +51,9 @@ public struct FailureAggregate: Sendable {
         byUser.merge(other.byUser)
         if let time = other.firstSeen, firstSeen == nil || time < firstSeen! { firstSeen = time }
         if let time = other.lastSeen, lastSeen == nil || time > lastSeen! { lastSeen = time }
+        for (hour, counts) in other.byHour where byHour[hour] != nil || byHour.count < Self.maxHours {
+            byHour[hour, default: CauseCounts()].merge(counts)
+        }
     }
 
     public func events(forFormat format: String) -> Int {

@@ -18,6 +18,8 @@ public struct FileStats: Sendable {
     public var bytes = 0
     public var lines = 0
     public var events = 0
+    /// Events found but outside the time window asked for (--since/--until).
+    public var outsideWindow = 0
     public var skippedByReason: [SkipReason: Int] = [:]
     /// The first line skipped for each reason, for the diagnostic message.
     public var firstSkippedLine: [SkipReason: Int] = [:]
@@ -39,6 +41,7 @@ public struct FileStats: Sendable {
         bytes += next.bytes
         lines += next.lines
         events += next.events
+        outsideWindow += next.outsideWindow
     }
 
     mutating func skip(_ reason: SkipReason, line: Int) {

@@ -1,6 +1,6 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar in UTC, without Foundation: a
 /// scan converts a timestamp per event and must not allocate or take locks to do it.
-enum CivilTime {
+public enum CivilTime {
     /// Days since 1970-01-01 for a date (Howard Hinnant's days_from_civil).
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
@@ -31,7 +31,7 @@ enum CivilTime {
     }
 
     /// `2026-11-20T06:25:14Z`
-    static func iso8601(_ seconds: Int64) -> String {
+    public static func iso8601(_ seconds: Int64) -> String {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilFromDays(Int(days))
         let hour = Int(secondOfDay) / 3600, minute = Int(secondOfDay) / 60 % 60, second = Int(secondOfDay) % 60
@@ -39,7 +39,7 @@ enum CivilTime {
     }
 
     /// `2026-11-20 06:25` (UTC), for people.
-    static func shortDisplay(_ seconds: Int64) -> String {
+    public static func shortDisplay(_ seconds: Int64) -> String {
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
         let (year, month, day) = civilFromDays(Int(days))
         return "\(pad(year, 4))-\(pad(month))-\(pad(day)) \(pad(Int(secondOfDay) / 3600)):\(pad(Int(secondOfDay) / 60 % 60))"

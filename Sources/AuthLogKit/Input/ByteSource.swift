@@ -42,3 +42,31 @@ final class DescriptorSource: ByteSource {
         }
     }
 }
+
+/// Only `range` of another source: the bytes before it are read and dropped (an archive
+/// cannot seek), the stream ends at its upper bound.
+final class RangeSource: ByteSource {
+    private let source: ByteSource
+    private var position = 0
+    private let end: Int
+    var storedBytesRead: Int { source.storedBytesRead }
+
+    init(_ source: ByteSource, range: Range<Int>) throws(InputError) {
+        self.source = source
+        self.end = range.upperBound
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        defer { scratch.deallocate() }
+        while position < range.lowerBound {
+            let got = try source.read(into: scratch, count: min(64 << 10, range.lowerBound - position))
+            if got == 0 { break }
+            position += got
+        }
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int) throws(InputError) -> Int {
+        guard position < end else { return 0 }
+        let got = try source.read(into: buffer, count: min(count, end - position))
+        position += got
+        return got
+    }
+}

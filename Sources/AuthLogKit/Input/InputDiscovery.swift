@@ -12,6 +12,15 @@ public struct LogInput: Sendable, Equatable {
     /// Named on the command line, rather than found in a directory. A named file that
     /// cannot be read or recognised is an error; a found one is a note.
     public var isExplicit: Bool
+    /// Only these bytes of the (decompressed) input are read: from a line start to just
+    /// after a newline. Nil: all of it. Incremental summaries read what is new this way.
+    public var byteRange: Range<Int>?
+
+    public init(path: String, isExplicit: Bool, byteRange: Range<Int>? = nil) {
+        self.path = path
+        self.isExplicit = isExplicit
+        self.byteRange = byteRange
+    }
 }
 
 /// Turns command-line arguments (files, directories, `-`) into the list of inputs to scan.

@@ -3,7 +3,9 @@
 public enum JSONReport {
     public static let schema = "authlog.report/1"
 
-    public static func render(_ report: ScanReport, top: Int, generator: String) -> String {
+    /// `extra` adds members after the standard ones (the summary's `window` and `comparison`).
+    public static func render(_ report: ScanReport, top: Int, generator: String,
+                              extra: ((inout JSONWriter) -> Void)? = nil) -> String {
         var json = JSONWriter(pretty: true)
         json.beginObject()
         json.string("schema", schema)
@@ -36,6 +38,7 @@ public enum JSONReport {
         json.endArray()
 
         writeEvents(report.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json)
+        extra?(&json)
         json.endObject()
         return json.output + "\n"
     }

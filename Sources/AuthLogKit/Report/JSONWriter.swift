@@ -1,7 +1,7 @@
 /// A small streaming JSON writer with a fixed key order, so that reports are stable byte
 /// for byte and diff well. Strings are escaped per RFC 8259, and DEL and the C1 controls
 /// too, so a report viewed raw in a terminal cannot carry escape sequences.
-struct JSONWriter {
+public struct JSONWriter {
     private(set) var output: String = ""
     private let pretty: Bool
     private var depth = 0
@@ -12,22 +12,22 @@ struct JSONWriter {
         output.reserveCapacity(4096)
     }
 
-    mutating func beginObject(_ key: String? = nil) { open(key, "{") }
-    mutating func endObject() { close("}") }
-    mutating func beginArray(_ key: String? = nil) { open(key, "[") }
-    mutating func endArray() { close("]") }
+    public mutating func beginObject(_ key: String? = nil) { open(key, "{") }
+    public mutating func endObject() { close("}") }
+    public mutating func beginArray(_ key: String? = nil) { open(key, "[") }
+    public mutating func endArray() { close("]") }
 
-    mutating func string(_ key: String?, _ value: String?) {
+    public mutating func string(_ key: String?, _ value: String?) {
         prefix(key)
         if let value { Self.appendQuoted(value, to: &output) } else { output += "null" }
     }
 
-    mutating func int(_ key: String?, _ value: Int?) {
+    public mutating func int(_ key: String?, _ value: Int?) {
         prefix(key)
         output += value.map(String.init) ?? "null"
     }
 
-    mutating func bool(_ key: String?, _ value: Bool) {
+    public mutating func bool(_ key: String?, _ value: Bool) {
         prefix(key)
         output += value ? "true" : "false"
     }

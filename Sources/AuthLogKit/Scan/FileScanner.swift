@@ -13,6 +13,8 @@ final class FileScanner {
     private var prefilter: LiteralPrefilter
     private let matchesEveryLine: Bool
     private let maxLineLength: Int
+    private let since: Int64?
+    private let until: Int64?
     private let onEvent: (AuthEvent) -> Void
     /// Lines fully counted so far in this stretch.
     private var linesCounted = 0
@@ -21,7 +23,9 @@ final class FileScanner {
     private var overlongRanges = [Int64](repeating: 0, count: 128)
 
     init(classifier: LineClassifier, path: String, formatForced: Bool, maxLineLength: Int,
-         onEvent: @escaping (AuthEvent) -> Void) {
+         since: Int64? = nil, until: Int64? = nil, onEvent: @escaping (AuthEvent) -> Void) {
+        self.since = since
+        self.until = until
         self.classifier = classifier
         self.stats = FileStats(path: path, format: classifier.format.name)
         self.stats.formatForced = formatForced
@@ -77,6 +81,12 @@ final class FileScanner {
             let line = UnsafeRawBufferPointer(rebasing: block[candidate.lowerBound..<lineEnd])
             switch classifier.classify(line, file: stats.path, lineNumber: lineNumber) {
             case .event(let event):
+                if since != nil || until != nil {
+                    guard let time = event.time, since.map({ time >= $0 }) ?? true, until.map({ time < $0 }) ?? true else {
+                        stats.outsideWindow += 1
+                        continue
+                    }
+                }
                 stats.events += 1
                 onEvent(event)
             case .noMatch:

@@ -23,6 +23,10 @@ public struct ScanOptions: Sendable {
     /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
     /// are estimated with bounded memory (Space-Saving).
     public var maxKeys: Int = FailureAggregate.defaultMaxKeys
+    /// Only events in [since, until) (UTC seconds) count; events with no readable time are
+    /// then left out too, and counted per file as outside the window.
+    public var since: Int64? = nil
+    public var until: Int64? = nil
     /// Map chunks of files unmodified for a minute instead of reading them with pread(2).
     /// Off by default: with a reused buffer pread measured as fast, and a mapping of a file
     /// truncated meanwhile kills the process.

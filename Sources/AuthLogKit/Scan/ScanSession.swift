@@ -55,6 +55,16 @@ public final class ScanSession: @unchecked Sendable {
         scan([input], into: &report, onEvent: onEvent)
     }
 
+    /// Scans inputs prepared by the caller (e.g. byte ranges chosen from a saved state).
+    public func run(inputs: [LogInput], unscanned: [UnscannedInput] = [], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
+        var report = ScanReport()
+        report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
+        report.unscanned = unscanned
+        for failure in unscanned where failure.isError { diagnostics?.error("\(failure.path): \(failure.reason)") }
+        scan(inputs, into: &report, onEvent: onEvent)
+        return report
+    }
+
     // MARK: - Planning
 
     private enum Source {
@@ -98,13 +108,14 @@ public final class ScanSession: @unchecked Sendable {
             guard let plan else { continue }
             switch plan.source {
             case .regular(let size, _, _, _):
-                plannedBytes += size
+                let range = plan.input.byteRange.map { $0.clamped(to: 0..<size) } ?? 0..<size
+                plannedBytes += range.count
                 let chunk = max(options.chunkSize, 4096)
-                var start = 0
+                var start = range.lowerBound
                 repeat {
-                    tasks.append(.chunk(input: index, range: start..<min(size, start + chunk)))
+                    tasks.append(.chunk(input: index, range: start..<min(range.upperBound, start + chunk)))
                     start += chunk
-                } while start < size
+                } while start < range.upperBound
             case .stream:
                 if !plan.input.isStandardInput { plannedBytes += fileSize(plan.input.path) }
                 tasks.append(.stream(input: index))
@@ -123,7 +134,7 @@ public final class ScanSession: @unchecked Sendable {
                                        classifiers: classifiers, stream: stream, store: outcomes)
             if case .chunk(let input, let range) = taskList[task] {
                 progress?.advance(bytes: range.count)
-                if range.upperBound >= self.plannedSize(plannedInputs[input]) { progress?.finishFile() }
+                if range.upperBound >= self.plannedEnd(plannedInputs[input]) { progress?.finishFile() }
             } else {
                 progress?.finishFile()
             }
@@ -142,9 +153,9 @@ public final class ScanSession: @unchecked Sendable {
         merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
     }
 
-    private func plannedSize(_ plan: Planned?) -> Int {
-        if case .regular(let size, _, _, _) = plan?.source { return size }
-        return 0
+    private func plannedEnd(_ plan: Planned?) -> Int {
+        guard case .regular(let size, _, _, _) = plan?.source else { return 0 }
+        return plan?.input.byteRange.map { min($0.upperBound, size) } ?? size
     }
 
     /// Opens a file to decide how to read it; regular files get their format detected here.
@@ -238,7 +249,8 @@ public final class ScanSession: @unchecked Sendable {
         switch (task, plan.source) {
         case (.chunk(_, let range), .regular(let size, let format, let forced, let quiet)):
             let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: plan.input.path,
-                                      formatForced: forced, maxLineLength: options.maxLineLength, onEvent: emit)
+                                      formatForced: forced, maxLineLength: options.maxLineLength,
+                                      since: options.since, until: options.until, onEvent: emit)
             let descriptor = open(plan.input.path, O_RDONLY | O_CLOEXEC)
             if descriptor < 0 {
                 outcome.readError = String(cString: strerror(errno))
@@ -249,7 +261,8 @@ public final class ScanSession: @unchecked Sendable {
                     // cannot SIGBUS; mapping is kept for files known to be quiet.
                     let access: ChunkReader.Access = quiet && options.mapQuietFiles
                         ? .mapped : .copied(classifiers.buffer(worker: worker))
-                    try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: size,
+                    let end = plan.input.byteRange.map { min($0.upperBound, size) } ?? size
+                    try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: end,
                                               maxLineLength: options.maxLineLength, access: access) { chunk in
                         guard case .lines(let block, let overlongTail) = chunk else { return }
                         scanner.scan(block)
@@ -281,9 +294,10 @@ public final class ScanSession: @unchecked Sendable {
         }
         defer { if !input.isStandardInput { close(descriptor) } }
         let raw = DescriptorSource(descriptor: descriptor)
-        let source: ByteSource
+        var source: ByteSource
         do {
             source = gzip ? try GzipSource(wrapping: raw) : raw
+            if let range = input.byteRange { source = try RangeSource(source, range: range) }
         } catch {
             outcome.failure = UnscannedInput(path: input.path, reason: error.message, isError: true)
             return
@@ -318,7 +332,8 @@ public final class ScanSession: @unchecked Sendable {
             return
         }
         let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
-                                  formatForced: chosen.forced, maxLineLength: options.maxLineLength, onEvent: emit)
+                                  formatForced: chosen.forced, maxLineLength: options.maxLineLength,
+                                  since: options.since, until: options.until, onEvent: emit)
         let reader = sample.withUnsafeBytes { buffer in
             LineBlockReader(source: FailingAfterSample(source, error: sampleError),
                             prefix: UnsafeRawBufferPointer(rebasing: buffer[..<sampled]),

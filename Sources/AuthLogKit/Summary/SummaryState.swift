@@ -1,0 +1,72 @@
+import Foundation
+
+/// What a summary run remembers for the next one (`--state FILE`): where it stopped in each
+/// log, and what it reported (for "change vs the previous run" and "new offenders").
+public struct SummaryState: Codable, Sendable, Equatable {
+    public static let schema = "authlog.state/1"
+
+    /// One log file as last read. A file is recognised by the fingerprint of its first
+    /// bytes (decompressed), not by its name: `access.log` renamed to `access.log.1` and
+    /// later compressed to `access.log.2.gz` is still the same log, and its unread tail is
+    /// read once. The device and inode tell a truncated file (copytruncate) from a new one.
+    public struct Checkpoint: Codable, Sendable, Equatable {
+        public var path: String
+        public var device: UInt64
+        public var inode: UInt64
+        /// Bytes consumed from the start of the (decompressed) content, ending after a newline.
+        public var offset: Int
+        /// FNV-1a hash of the first `fingerprintLength` bytes, in hex.
+        public var fingerprint: String
+        public var fingerprintLength: Int
+        /// Time of the last event read from it, for information.
+        public var lastTime: String?
+    }
+
+    /// What the previous run reported.
+    public struct Previous: Codable, Sendable, Equatable {
+        public var generatedAt: String
+        public var total: Int
+        public var byCause: [String: Int]
+        public var topClients: [String]
+    }
+
+    public var schema = SummaryState.schema
+    public var generatedAt: String
+    public var checkpoints: [Checkpoint]
+    public var previous: Previous?
+
+    public init(generatedAt: String, checkpoints: [Checkpoint], previous: Previous?) {
+        self.generatedAt = generatedAt
+        self.checkpoints = checkpoints
+        self.previous = previous
+    }
+
+    public enum LoadResult {
+        case loaded(SummaryState)
+        case missing
+        case unusable(String)
+    }
+
+    /// Reads a state file; a missing or damaged one is reported, never fatal.
+    public static func load(_ path: String) -> LoadResult {
+        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        guard let data = FileManager.default.contents(atPath: path) else { return .unusable("cannot read it") }
+        do {
+            let decoder = JSONDecoder()
+            decoder.keyDecodingStrategy = .convertFromSnakeCase
+            let state = try decoder.decode(SummaryState.self, from: data)
+            guard state.schema == schema else { return .unusable("schema '\(state.schema)', expected '\(schema)'") }
+            return .loaded(state)
+        } catch {
+            return .unusable("not a valid state file (\(error.localizedDescription))")
+        }
+    }
+
+    public func save(to path: String) throws(InputError) {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self) else { throw InputError(message: "cannot encode the state") }
+        try AtomicFile.write([UInt8](data) + [0x0A], to: path)
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import AuthLogKit
+import Foundation
+import PCRE2
+
+/// Options every command that reads logs shares (scan, summary).
+struct CommonScanOptions: ParsableArguments {
+    @Option(help: "How many entries each top list shows.")
+    var top: Int = 10
+
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "Read every input as this format instead of detecting it (see 'authlog patterns').", valueName: "name"))
+    var logFormat: String?
+
+    @OptionGroup var patternOptions: PatternOptions
+
+    @Option(name: .customLong("include"), help: ArgumentHelp(
+        "Read only the files of a directory that match this glob (name, or path below the directory if it has a '/'); repeatable.",
+        valueName: "glob"))
+    var includes: [String] = []
+
+    @Option(name: .customLong("exclude"), help: ArgumentHelp(
+        "Skip the files of a directory that match this glob; repeatable. Files named on the command line are always read.",
+        valueName: "glob"))
+    var excludes: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Time zone of timestamps that carry none (nginx/Apache error logs, syslog), e.g. Europe/Berlin. Default: the machine's.",
+        valueName: "zone"))
+    var tz: String?
+
+    @Option(name: .customLong("match-limit"), help: ArgumentHelp(
+        "PCRE2 match limit per line; a line that needs more is skipped and counted, so no pattern can hang a scan.",
+        visibility: .hidden))
+    var matchLimit: UInt32 = MatchLimits.default.matchLimit
+
+    @Option(name: .customLong("max-line"), help: ArgumentHelp(
+        "Longest line analysed, in bytes; longer lines are skipped and counted.", valueName: "bytes"))
+    var maxLine: Int = 1 << 20
+
+    @Option(name: [.customShort("j"), .long], help: ArgumentHelp(
+        "Worker threads (default: one per core). Files and chunks of large files are scanned in parallel.",
+        valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("chunk-size"), help: ArgumentHelp(
+        "Bytes per chunk when a large file is split between threads.", valueName: "bytes", visibility: .hidden))
+    var chunkSize: Int = 16 << 20
+
+    @Option(name: .customLong("max-keys"), help: ArgumentHelp(
+        "Distinct IPs, paths and users counted exactly; beyond, top lists are estimated in bounded memory and marked.",
+        valueName: "n"))
+    var maxKeys: Int = 1_000_000
+
+    @Flag(name: [.short, .long], help: "Do not print warnings or progress (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        guard maxLine >= 64 else { throw ValidationError("--max-line must be at least 64 bytes") }
+        guard maxKeys >= 1 else { throw ValidationError("--max-keys must be 1 or more") }
+        guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
+        guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be at least 4096 bytes") }
+        if let tz, TimeZone(identifier: tz) == nil {
+            throw ValidationError("unknown time zone '\(tz)' (use a name like UTC or Europe/Berlin)")
+        }
+    }
+
+    var timeZone: TimeZone { tz.flatMap(TimeZone.init(identifier:)) ?? .current }
+
+    /// The compiled patterns and the scan options these flags describe.
+    func prepare() throws -> (CompiledPatterns, ScanOptions) {
+        let patterns = try patternOptions.compiled()
+        if let logFormat, patterns.format(named: logFormat) == nil {
+            throw ValidationError("unknown log format '\(logFormat)'; known: \(patterns.formatNames.joined(separator: ", "))")
+        }
+        var options = ScanOptions()
+        options.formatOverride = logFormat
+        options.timeZone = timeZone
+        options.matchLimits.matchLimit = matchLimit
+        options.maxLineLength = maxLine
+        options.threads = threads
+        options.chunkSize = chunkSize
+        options.maxKeys = maxKeys
+        options.pathFilter = PathFilter(includes: includes, excludes: excludes)
+        return (patterns, options)
+    }
+}

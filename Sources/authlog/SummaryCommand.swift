@@ -1,0 +1,170 @@
+import ArgumentParser
+import AuthLogKit
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, markdown, html, json
+}
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "A report of the failures in a time window or since the previous run, for cron and systemd timers.",
+        discussion: """
+            With --state FILE each run covers exactly the lines written since the previous one: \
+            rotated logs (access.log → access.log.1 → access.log.2.gz) are recognised by the \
+            first bytes of their content, so their unread tail is read once; a truncated log \
+            (copytruncate) is read from its start. The state is written atomically, and only \
+            after the report, so a run that fails or is killed is simply done again next time. \
+            Without --state, --since/--until choose the window from the logs' own timestamps.
+
+            EXAMPLES
+              authlog summary --state /var/lib/authlog/state.json --output markdown /var/log/nginx /var/log/apache2
+              authlog summary --since yesterday --until today --output html --output-file /var/www/reports/auth.html /var/log/nginx
+              authlog summary --since 1h --fail-on 'ip>=100' --quiet-if-empty /var/log/nginx
+
+            EXIT STATUS
+              0  the report was written
+              1  it was written, but some input could not be read or recognised
+              2  usage error or unusable pattern file: nothing was scanned
+              3  a --fail-on threshold was reached (the report was written)
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Log files or directories.", valueName: "path"))
+    var paths: [String]
+
+    @Option(help: ArgumentHelp("Remember where each log was read up to; the next run reports only what is new.",
+                               valueName: "file"))
+    var state: String?
+
+    @Option(help: ArgumentHelp("Start of the window: 2026-11-22, 2026-11-22T06:00, 24h, 7d, today, yesterday.", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("End of the window (exclusive), same forms as --since. Default: now.", valueName: "time"))
+    var until: String?
+
+    @Option(name: [.short, .long], help: "Output: text, markdown, html (one self-contained page) or json.")
+    var output: SummaryFormat = .text
+
+    @Option(name: .customLong("output-file"), help: ArgumentHelp(
+        "Write the report to this file (atomically) instead of standard output.", valueName: "path"))
+    var outputFile: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+        "Exit 3 when reached: total>=N, ip>=N, user>=N, path>=N or CAUSE>=N (also >); repeatable.", valueName: "rule"))
+    var failOn: [String] = []
+
+    @Flag(name: .customLong("quiet-if-empty"), help: "Print nothing when the window holds no failures (cron mails only news).")
+    var quietIfEmpty = false
+
+    @OptionGroup var common: CommonScanOptions
+
+    func validate() throws {
+        for rule in failOn {
+            do { _ = try FailOnRule(parsing: rule) } catch { throw ValidationError(error.description) }
+        }
+        if paths.contains("-"), state != nil {
+            throw ValidationError("--state needs files: standard input cannot be read incrementally")
+        }
+    }
+
+    func run() throws {
+        var (patterns, options) = try common.prepare()
+        let now = Date()
+        let nowSeconds = Int64(now.timeIntervalSince1970)
+        options.now = now
+        do {
+            options.since = try since.map { try TimeExpression.parse($0, now: now, zone: common.timeZone) }
+            options.until = try until.map { try TimeExpression.parse($0, now: now, zone: common.timeZone) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let rules = failOn.compactMap { try? FailOnRule(parsing: $0) }  // checked in validate()
+        let diagnostics = StandardError(quiet: common.quiet)
+        let progress = ScanProgress()
+        options.progress = progress
+        let progressLine = ProgressLine.start(progress, quiet: common.quiet)
+        let session = ScanSession(patterns: patterns, options: options, diagnostics: diagnostics)
+
+        // Where to start: the saved state, or everything.
+        var saved: SummaryState? = nil
+        var windowDescription = since == nil && until == nil ? "everything in the logs" : "by the logs' timestamps"
+        if let state {
+            switch SummaryState.load(state) {
+            case .loaded(let loaded):
+                saved = loaded
+                windowDescription = "new since the previous run at \(loaded.generatedAt.replacingOccurrences(of: "T", with: " "))"
+            case .missing:
+                windowDescription = "first run with \(state): everything in the logs"
+            case .unusable(let why):
+                diagnostics.warning("\(state): \(why); reading everything and starting a new state")
+                windowDescription = "state was unusable: everything in the logs"
+            }
+        }
+        let report: ScanReport
+        var plan: IncrementalPlanner.Plan? = nil
+        if state != nil {
+            let made = IncrementalPlanner.plan(arguments: paths, filter: options.pathFilter, state: saved)
+            report = session.run(inputs: made.inputs, unscanned: made.unscanned)
+            plan = made
+        } else {
+            report = session.run(arguments: paths)
+        }
+        progressLine?.stop()
+
+        let windowStart = options.since ?? saved.flatMap { Self.seconds($0.generatedAt) }
+        let document = SummaryDocument(
+            report: report, windowStart: windowStart, windowEnd: options.until ?? nowSeconds,
+            windowDescription: windowDescription, previous: saved?.previous, top: common.top, generatedAt: nowSeconds)
+
+        if !(quietIfEmpty && document.total == 0) {
+            let text: String
+            switch output {
+            case .text:
+                text = SummaryText.render(document, flavor: .text,
+                                          style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor))
+            case .markdown: text = SummaryText.render(document, flavor: .markdown)
+            case .html: text = SummaryHTML.render(document)
+            case .json: text = SummaryJSON.render(document, generator: "authlog \(AuthLog.version)")
+            }
+            if let outputFile {
+                do {
+                    try AtomicFile.write(Array(text.utf8), to: outputFile)
+                } catch {
+                    diagnostics.error("\(outputFile): \(error.message); the state was not updated")
+                    throw ExitCode(ExitStatus.inputProblem)
+                }
+            } else {
+                let stdout = StandardOutput()
+                stdout.write(text)
+                stdout.flush()
+            }
+        }
+
+        // Only now, with the report out, is the new position remembered.
+        if let state, let plan {
+            let next = SummaryState(generatedAt: CivilTime.iso8601(nowSeconds),
+                                    checkpoints: IncrementalPlanner.checkpoints(after: plan, report: report),
+                                    previous: document.asPrevious)
+            do {
+                try next.save(to: state)
+            } catch {
+                diagnostics.error("\(state): cannot save the state: \(error.message)")
+                throw ExitCode(ExitStatus.inputProblem)
+            }
+        }
+
+        let crossed = rules.compactMap { $0.crossed(by: report.aggregate) }
+        for reason in crossed { diagnostics.error("threshold reached: \(reason)") }
+        if !crossed.isEmpty { throw ExitCode(3) }
+        if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
+    }
+
+    static func seconds(_ iso: String) -> Int64? {
+        try? TimeExpression.parse(iso, now: Date(), zone: TimeZone(identifier: "UTC")!)
+    }
+}
