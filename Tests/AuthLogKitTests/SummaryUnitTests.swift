@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import AuthLogKit
+
+@Suite struct SummaryUnitTests {
+    let now = Date(timeIntervalSince1970: 1_795_435_200)  // 2026-11-23T12:00:00Z
+    let utc = TimeZone(identifier: "UTC")!
+
+    func parse(_ text: String, zone: String = "UTC") throws -> String {
+        CivilTime.iso8601(try TimeExpression.parse(text, now: now, zone: TimeZone(identifier: zone)!))
+    }
+
+    @Test func timeExpressions() throws {
+        #expect(try parse("now") == "2026-11-23T12:00:00Z")
+        #expect(try parse("today") == "2026-11-23T00:00:00Z")
+        #expect(try parse("yesterday") == "2026-11-22T00:00:00Z")
+        #expect(try parse("today", zone: "Europe/Berlin") == "2026-11-22T23:00:00Z")
+        #expect(try parse("24h") == "2026-11-22T12:00:00Z")
+        #expect(try parse("7d") == "2026-11-16T12:00:00Z")
+        #expect(try parse("90m") == "2026-11-23T10:30:00Z")
+        #expect(try parse("2026-11-20") == "2026-11-20T00:00:00Z")
+        #expect(try parse("2026-11-20T06:30") == "2026-11-20T06:30:00Z")
+        #expect(try parse("2026-11-20T06:30:00+01:00") == "2026-11-20T05:30:00Z")
+        #expect(try parse("2026-11-20", zone: "America/New_York") == "2026-11-20T05:00:00Z")
+        #expect(throws: TimeExpression.Invalid.self) { try TimeExpression.parse("last tuesday", now: now, zone: utc) }
+    }
+
+    @Test func failOnRules() throws {
+        var aggregate = FailureAggregate()
+        for index in 0..<30 {
+            aggregate.add(AuthEvent(time: nil, file: "f", line: index, format: "nginx-error", ip: index < 20 ? "203.0.113.1" : "203.0.113.2",
+                                    method: nil, path: "/admin/", status: 401, user: "admin", cause: index < 5 ? .passwordMismatch : .unknownUser,
+                                    rule: "r"))
+        }
+        #expect(try FailOnRule(parsing: "total>=30").crossed(by: aggregate) != nil)
+        #expect(try FailOnRule(parsing: "total>30").crossed(by: aggregate) == nil)
+        #expect(try FailOnRule(parsing: "ip>=20").crossed(by: aggregate)?.contains("203.0.113.1") == true)
+        #expect(try FailOnRule(parsing: "ip>=21").crossed(by: aggregate) == nil)
+        #expect(try FailOnRule(parsing: "password-mismatch >= 5").crossed(by: aggregate) != nil)
+        #expect(try FailOnRule(parsing: "user>=30").crossed(by: aggregate) != nil)
+        #expect(throws: FailOnRule.Invalid.self) { try FailOnRule(parsing: "ip=>3") }
+        #expect(throws: FailOnRule.Invalid.self) { try FailOnRule(parsing: "nobody>=3") }
+    }
+
+    @Test func markdownEscapesLogTextButNotItsOwnTables() {
+        #expect(SummaryText.escape("/a|b*c_[x](javascript:alert(1))<img>", .markdown) == "/a\\|b\\*c\\_\\[x\\](javascript:alert(1))\\<img\\>")
+        #expect(SummaryText.escape("\u{1B}[31m", .markdown) == "\\\\x1b\\[31m")
+        #expect(SummaryHTML.escape("<a href='x'>&\"") == "&lt;a href=&#39;x&#39;&gt;&amp;&quot;")
+    }
+
+    @Test func stateRoundTripsAndDamagedStateIsReported() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.json").path
+        guard case .missing = SummaryState.load(path) else { Issue.record("expected missing"); return }
+        let state = SummaryState(generatedAt: "2026-11-23T06:15:00Z", checkpoints: [
+            .init(path: "/var/log/nginx/access.log", device: 1, inode: 2, offset: 3, fingerprint: "00ff", fingerprintLength: 4, lastTime: nil),
+        ], previous: .init(generatedAt: "2026-11-22T06:15:00Z", total: 9, byCause: ["unknown-user": 9], topClients: ["203.0.113.7"]))
+        try state.save(to: path)
+        guard case .loaded(let loaded) = SummaryState.load(path) else { Issue.record("expected loaded"); return }
+        #expect(loaded == state)
+        try "[]".write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .unusable = SummaryState.load(path) else { Issue.record("expected unusable"); return }
+    }
+}
