@@ -20,6 +20,8 @@ public struct FileStats: Sendable {
     public var events = 0
     /// Events found but outside the time window asked for (--since/--until).
     public var outsideWindow = 0
+    /// The latest time of an event read from this file.
+    public var lastEventTime: Int64?
     public var skippedByReason: [SkipReason: Int] = [:]
     /// The first line skipped for each reason, for the diagnostic message.
     public var firstSkippedLine: [SkipReason: Int] = [:]
@@ -42,6 +44,7 @@ public struct FileStats: Sendable {
         lines += next.lines
         events += next.events
         outsideWindow += next.outsideWindow
+        if let time = next.lastEventTime, lastEventTime.map({ time > $0 }) ?? true { lastEventTime = time }
     }
 
     mutating func skip(_ reason: SkipReason, line: Int) {

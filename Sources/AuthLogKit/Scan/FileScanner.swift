@@ -88,6 +88,7 @@ final class FileScanner {
                     }
                 }
                 stats.events += 1
+                if let time = event.time, stats.lastEventTime.map({ time > $0 }) ?? true { stats.lastEventTime = time }
                 onEvent(event)
             case .noMatch:
                 break

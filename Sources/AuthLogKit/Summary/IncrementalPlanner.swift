@@ -24,6 +24,8 @@ public enum IncrementalPlanner {
         public var unscanned: [UnscannedInput]
         /// For each input: the checkpoint to save if it is read completely.
         var pending: [Pending]
+        /// Last event times carried over from the matched checkpoints.
+        var previousLastTime: [String: String] = [:]
     }
 
     struct Pending {
@@ -54,6 +56,7 @@ public enum IncrementalPlanner {
             if let index = matching.first(where: { unclaimed[$0].inode == candidate.inode && unclaimed[$0].device == candidate.device })
                 ?? matching.first {
                 let checkpoint = unclaimed.remove(at: index)
+                plan.previousLastTime[input.path] = checkpoint.lastTime
                 // A file shorter than where we stopped was truncated (copytruncate) and
                 // rewritten: it is all new.
                 if let length = candidate.completeLength, length < checkpoint.offset {
@@ -80,7 +83,8 @@ public enum IncrementalPlanner {
         for pending in plan.pending {
             // A file that could not be scanned keeps no checkpoint: it is tried again next time.
             guard let stats = report.files.first(where: { $0.path == pending.path }) else { continue }
-            let lastTime: String? = nil
+            let previous = plan.previousLastTime[pending.path]
+            let lastTime = stats.lastEventTime.map(CivilTime.iso8601) ?? previous
             result.append(SummaryState.Checkpoint(path: pending.path, device: pending.device, inode: pending.inode,
                                                   offset: pending.start + stats.bytes, fingerprint: pending.fingerprint,
                                                   fingerprintLength: pending.fingerprintLength, lastTime: lastTime))
