@@ -37,6 +37,14 @@ import Testing
         try #require(process.terminationStatus == 0, "\(command)")
     }
 
+    /// A fresh temporary directory with a `logs` folder in it, removed by the caller.
+    func sandbox() throws -> (root: URL, logs: URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
+        let logs = root.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        return (root, logs)
+    }
+
     /// Runs `summary --state … --output json` and returns events.total.
     func summaryTotal(_ state: URL, _ logs: URL, extra: [String] = []) throws -> Int {
         let result = try cli.run(["summary", "--state", state.path, "--output", "json"] + extra + [logs.path])
@@ -47,9 +55,7 @@ import Testing
     }
 
     @Test func eachRunReportsExactlyWhatWasWrittenSinceThePreviousOne() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
-        let logs = root.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let (root, logs) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }
         let state = root.appendingPathComponent("state.json")
         let log = logs.appendingPathComponent("access.log")
@@ -88,9 +94,7 @@ import Testing
     }
 
     @Test func aKilledRunChangesNothingAndTheNextRunReportsTheSame() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
-        let logs = root.appendingPathComponent("logs")
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let (root, logs) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }
         let state = root.appendingPathComponent("state.json")
         let log = logs.appendingPathComponent("access.log")
@@ -117,8 +121,7 @@ import Testing
     }
 
     @Test func htmlIsOneWellFormedPageWithChartsAndNoLogMarkup() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let (root, _) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }
         let log = root.appendingPathComponent("access.log")
         var text = Self.lines(0..<500)
@@ -144,8 +147,7 @@ import Testing
     }
 
     @Test func failOnExitsThreeAndQuietIfEmptyPrintsNothing() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let (root, _) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }
         let log = root.appendingPathComponent("access.log")
         try append(Self.lines(0..<300), to: log)
@@ -165,8 +167,7 @@ import Testing
     }
 
     @Test func corruptStateIsReportedAndEverythingIsRead() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let (root, _) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }
         let log = root.appendingPathComponent("access.log")
         try append(Self.lines(0..<90), to: log)

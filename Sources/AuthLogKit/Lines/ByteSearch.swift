@@ -22,14 +22,6 @@ enum ByteSearch {
         return base.distance(to: UnsafeRawPointer(hit))
     }
 
-    /// Offset of the first occurrence of `needle` in `base[from..<to]`, or nil.
-    @inline(__always)
-    static func first(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from: Int, to: Int) -> Int? {
-        guard to - from >= needle.count, let needleBase = needle.baseAddress,
-              let hit = authlog_memmem(base + from, to - from, needleBase, needle.count) else { return nil }
-        return base.distance(to: UnsafeRawPointer(hit))
-    }
-
     /// Number of `\n` bytes in `base[from..<to]` (SIMD, in CByteSearch).
     static func countNewlines(in base: UnsafeRawPointer, from: Int, to: Int) -> Int {
         guard to > from else { return 0 }

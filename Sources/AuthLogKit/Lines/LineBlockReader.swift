@@ -91,9 +91,6 @@ final class LineBlockReader {
         }
     }
 
-    /// Total bytes the buffer can hold now (for memory accounting in tests).
-    var bufferCapacity: Int { capacity }
-
     private func grow() {
         // Enough for the longest allowed line plus its newline, never more.
         let newCapacity = min(max(capacity * 2, initialCapacity), maxLineLength + 2)

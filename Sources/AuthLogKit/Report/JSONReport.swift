@@ -167,42 +167,6 @@ public enum NDJSONEvent {
         out.append(contentsOf: String(value).utf8)
     }
 
-    /// A JSON string with the same escapes as `JSONWriter`: quote, backslash, C0 and C1
-    /// controls, DEL, U+2028 and U+2029.
-    static func string(_ value: String, _ out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0x00...0x1F, 0x7F:
-                    unicodeEscape(UInt32(byte), &out)
-                case 0xC2 where index + 1 < bytes.count && bytes[index + 1] >= 0x80 && bytes[index + 1] <= 0x9F:
-                    unicodeEscape(UInt32(bytes[index + 1]), &out)  // C1 control U+0080…U+009F
-                    index += 1
-                case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80
-                    && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    unicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, &out)
-                    index += 2
-                default:
-                    out.append(byte)
-                }
-                index += 1
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
-
-    private static func unicodeEscape(_ value: UInt32, _ out: inout [UInt8]) {
-        let digits = Array("0123456789abcdef".utf8)
-        out.append(contentsOf: [0x5C, UInt8(ascii: "u"), digits[Int(value >> 12 & 15)], digits[Int(value >> 8 & 15)],
-                                digits[Int(value >> 4 & 15)], digits[Int(value & 15)]])
-    }
+    @inline(__always)
+    static func string(_ value: String, _ out: inout [UInt8]) { JSONWriter.appendQuoted(value, to: &out) }
 }

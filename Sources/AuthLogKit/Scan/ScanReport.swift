@@ -9,6 +9,4 @@ public struct ScanReport: Sendable {
     /// True when an input the user asked for could not be read or understood: the run
     /// then exits with status 1 although the rest was scanned.
     public var hadInputErrors: Bool { unscanned.contains { $0.isError } }
-
-    public var totalSkippedLines: Int { files.reduce(0) { $0 + $1.skipped } }
 }
