@@ -116,9 +116,13 @@ struct SummaryCommand: ParsableCommand {
         }
         progressLine?.stop()
 
+        // The window: what was asked for; since the previous run with a state; otherwise the
+        // span of the logs themselves.
         let windowStart = options.since ?? saved.flatMap { Self.seconds($0.generatedAt) }
+            ?? (state == nil ? report.aggregate.firstSeen : nil)
+        let windowEnd = options.until ?? (state == nil && options.since == nil ? report.aggregate.lastSeen ?? nowSeconds : nowSeconds)
         let document = SummaryDocument(
-            report: report, windowStart: windowStart, windowEnd: options.until ?? nowSeconds,
+            report: report, windowStart: windowStart, windowEnd: windowEnd,
             windowDescription: windowDescription, previous: saved?.previous, top: common.top, generatedAt: nowSeconds)
 
         if !(quietIfEmpty && document.total == 0) {

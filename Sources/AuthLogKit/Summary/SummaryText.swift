@@ -23,12 +23,20 @@ public enum SummaryText {
         if document.total > 0 {
             heading("Why")
             var rows: [[String]] = []
+            let compared = document.previous != nil
             for (cause, count) in aggregate.byCause.nonZeroByCount {
-                let before = document.previous?.byCause[cause.rawValue]
-                let delta = before.map { count - $0 }.map { $0 == 0 ? "±0" : ($0 > 0 ? "+" : "−") + TextReport.format(abs($0)) } ?? ""
-                rows.append([cause.rawValue, TextReport.format(count), TextReport.percent(count, of: document.total), delta, cause.meaning])
+                var row = [cause.rawValue, TextReport.format(count), TextReport.percent(count, of: document.total)]
+                if let before = document.previous?.byCause[cause.rawValue] {
+                    let delta = count - before
+                    row.append(delta == 0 ? "±0" : (delta > 0 ? "+" : "−") + TextReport.format(abs(delta)))
+                } else if compared {
+                    row.append("new")
+                }
+                rows.append(row + [cause.meaning])
             }
-            out += table(["CAUSE", "FAILURES", "SHARE", "CHANGE", "MEANING"], [false, true, true, true, false], rows, flavor, style)
+            out += compared
+                ? table(["CAUSE", "FAILURES", "SHARE", "CHANGE", "MEANING"], [false, true, true, true, false], rows, flavor, style)
+                : table(["CAUSE", "FAILURES", "SHARE", "MEANING"], [false, true, true, false], rows, flavor, style)
 
             heading("Who: top clients")
             out += clients(aggregate.topIPs(document.top), flavor, style)
