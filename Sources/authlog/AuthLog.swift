@@ -21,7 +21,7 @@ struct AuthLog: ParsableCommand {
               2  usage error or unusable pattern file: nothing was scanned
             """,
         version: version,
-        subcommands: [ScanCommand.self, SummaryCommand.self, PatternsCommand.self],
+        subcommands: [ScanCommand.self, FollowCommand.self, SummaryCommand.self, PatternsCommand.self],
         defaultSubcommand: nil
     )
 }

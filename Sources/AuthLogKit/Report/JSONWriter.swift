@@ -3,12 +3,12 @@
 /// too, so a report viewed raw in a terminal cannot carry escape sequences. The byte-level
 /// escaper is shared with the NDJSON event renderer.
 public struct JSONWriter {
-    private(set) var output: String = ""
+    public private(set) var output: String = ""
     private let pretty: Bool
     private var depth = 0
     private var needsComma: [Bool] = [false]
 
-    init(pretty: Bool) {
+    public init(pretty: Bool) {
         self.pretty = pretty
         output.reserveCapacity(4096)
     }

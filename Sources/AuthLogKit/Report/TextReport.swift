@@ -2,7 +2,7 @@
 /// then why (causes with their meaning), who (clients), where (paths), as whom (users), and
 /// what was read. Every piece of log text passes through `TerminalText.escape`.
 public enum TextReport {
-    public static func render(_ report: ScanReport, top: Int, style: TextStyle) -> String {
+    public static func render(_ report: ScanReport, top: Int, style: TextStyle, includeFiles: Bool = true) -> String {
         let aggregate = report.aggregate
         var out = ""
         let scanned = report.files.count
@@ -13,7 +13,7 @@ public enum TextReport {
         }
         out += style.bold(headline) + "\n"
         if aggregate.total == 0 {
-            out += "\n" + filesSection(report, style: style)
+            if includeFiles { out += "\n" + filesSection(report, style: style) }
             return out
         }
         out += glance(aggregate) + "\n"
@@ -73,7 +73,7 @@ public enum TextReport {
             out += "\n" + style.dim("± counts are estimates: more distinct keys were seen than --max-keys keeps;"
                                       + " each may be over by at most the figure after ±.") + "\n"
         }
-        out += "\n" + filesSection(report, style: style)
+        if includeFiles { out += "\n" + filesSection(report, style: style) }
         return out
     }
 

@@ -1,0 +1,144 @@
+/// `--alert 'ip>=20/5m'`: at least 20 failures for one key within 5 minutes of log time.
+/// Keys: `ip`, `user`, `path`, `cause`.
+public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
+    public enum Key: String, Sendable {
+        case ip, user, path, cause
+    }
+
+    public var key: Key
+    public var threshold: Int
+    public var windowSeconds: Int64
+    public var text: String
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var text: String
+        public var description: String {
+            "cannot read --alert '\(text)': use KEY>=N/DURATION, e.g. ip>=20/5m (KEY: ip, user, path, cause; DURATION: 30s, 5m, 1h, 1d)"
+        }
+    }
+
+    public init(parsing text: String) throws(Invalid) {
+        let compact = text.filter { $0 != " " }
+        let sides = compact.split(separator: ">=", maxSplits: 1).map(String.init)
+        guard sides.count == 2, let key = Key(rawValue: sides[0]) else { throw Invalid(text: text) }
+        let parts = sides[1].split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let threshold = Int(parts[0]), threshold >= 1,
+              let window = Self.duration(parts[1]), window > 0 else { throw Invalid(text: text) }
+        self.key = key
+        self.threshold = threshold
+        self.windowSeconds = window
+        self.text = compact
+    }
+
+    public var description: String { text }
+
+    static func duration(_ text: String) -> Int64? {
+        guard let unit = text.last, let amount = Int64(text.dropLast()) else { return Int64(text) }
+        switch unit {
+        case "s": return amount
+        case "m": return amount * 60
+        case "h": return amount * 3600
+        case "d": return amount * 86_400
+        default: return nil
+        }
+    }
+
+    /// The value of this rule's key in an event, if it has one.
+    func value(in event: AuthEvent) -> String? {
+        switch key {
+        case .ip: event.ip
+        case .user: event.user
+        case .path: event.path
+        case .cause: event.cause.rawValue
+        }
+    }
+}
+
+/// One alert: a key crossed a rule's threshold.
+public struct Alert: Sendable, Equatable {
+    public var rule: AlertRule
+    public var key: String
+    public var count: Int
+    /// Log time of the event that crossed the threshold.
+    public var time: Int64
+    public var file: String
+    public var line: Int
+}
+
+/// Sliding-window counters per rule and key, in log time (so a replay of an old log raises
+/// the same alerts as live). An alert fires once when a key reaches its threshold and again
+/// only after the key has fallen below it. Keys whose window has emptied are forgotten, so
+/// memory stays bounded over days.
+public struct SlidingAlerts: Sendable {
+    public let rules: [AlertRule]
+    private struct Window {
+        /// Event times, sorted (events out of order by a few seconds are inserted in place).
+        var times: [Int64] = []
+        var start = 0
+        var fired = false
+        var count: Int { times.count - start }
+    }
+    private var windows: [[String: Window]]
+    private var latest: Int64 = .min
+    private var sinceSweep = 0
+
+    public init(rules: [AlertRule]) {
+        self.rules = rules
+        self.windows = Array(repeating: [:], count: rules.count)
+    }
+
+    /// Counts an event; returns the alerts it raises.
+    public mutating func add(_ event: AuthEvent, now: Int64) -> [Alert] {
+        let time = event.time ?? now
+        latest = max(latest, time)
+        var alerts: [Alert] = []
+        for (index, rule) in rules.enumerated() {
+            guard let key = rule.value(in: event) else { continue }
+            var window = windows[index][key] ?? Window()
+            insert(time, into: &window)
+            expire(&window, before: latest - rule.windowSeconds)
+            if window.count >= rule.threshold {
+                if !window.fired {
+                    window.fired = true
+                    alerts.append(Alert(rule: rule, key: key, count: window.count, time: time, file: event.file, line: event.line))
+                }
+            } else {
+                window.fired = false
+            }
+            windows[index][key] = window
+        }
+        sinceSweep += 1
+        if sinceSweep >= 4096 { sweep() }
+        return alerts
+    }
+
+    /// Keys currently tracked (for tests and memory checks).
+    public var trackedKeys: Int { windows.reduce(0) { $0 + $1.count } }
+
+    /// Drops the keys whose windows hold nothing recent.
+    public mutating func sweep() {
+        sinceSweep = 0
+        for (index, rule) in rules.enumerated() {
+            let cutoff = latest - rule.windowSeconds
+            windows[index] = windows[index].filter { _, window in window.times.last.map { $0 > cutoff } ?? false }
+        }
+    }
+
+    private func insert(_ time: Int64, into window: inout Window) {
+        if let last = window.times.last, time < last {
+            var position = window.times.count
+            while position > window.start, window.times[position - 1] > time { position -= 1 }
+            window.times.insert(time, at: position)
+        } else {
+            window.times.append(time)
+        }
+    }
+
+    private func expire(_ window: inout Window, before cutoff: Int64) {
+        while window.start < window.times.count, window.times[window.start] <= cutoff { window.start += 1 }
+        if window.start > 64, window.start * 2 > window.times.count {
+            window.times.removeFirst(window.start)
+            window.start = 0
+        }
+    }
+}

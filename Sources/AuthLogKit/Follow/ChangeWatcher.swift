@@ -1,0 +1,73 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// inotify watches on the directories that hold followed files: any change there (a write,
+/// a rename, a new file, a deletion) wakes the follow loop at once, and nothing does
+/// otherwise, so an idle follow costs no CPU.
+final class ChangeWatcher {
+    let descriptor: Int32
+    private var missing: [String]
+    private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+
+    init?(directories: [String]) {
+        let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard descriptor >= 0 else { return nil }
+        self.descriptor = descriptor
+        self.missing = Array(Set(directories.map { $0.isEmpty ? "." : $0 }))
+        watchMissing()
+    }
+
+    deinit { close(descriptor) }
+
+    /// Adds watches for directories that did not exist before.
+    func watchMissing() {
+        guard !missing.isEmpty else { return }
+        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB)
+        missing = missing.filter { inotify_add_watch(descriptor, $0, mask) < 0 }
+    }
+
+    /// Reads and forgets pending events: the follow loop rescans every name anyway.
+    func drain() {
+        while buffer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+    }
+}
+
+/// Signals as bytes on a pipe (the self-pipe trick), so the follow loop handles them in
+/// order on its own thread instead of inside a signal handler.
+enum SignalPipe {
+    // SAFETY: written once before the handlers are installed, then only read by them.
+    nonisolated(unsafe) private static var writeEnd: Int32 = -1
+
+    /// Installs handlers for `signals`; returns the pipe's read end.
+    static func install(_ signals: [Int32]) -> Int32 {
+        var ends: [Int32] = [0, 0]
+        _ = pipe(&ends)
+        for end in ends {
+            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+        }
+        writeEnd = ends[1]
+        // A parent may have started us with these signals blocked (test runners, some
+        // service managers): unblock them, or SIGTERM would never end a follow.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for number in signals { sigaddset(&unblock, number) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+        for number in signals {
+            signal(number) { received in
+                var byte = UInt8(truncatingIfNeeded: received)
+                _ = write(SignalPipe.writeEnd, &byte, 1)
+            }
+        }
+        return ends[0]
+    }
+
+    static func drain(_ descriptor: Int32) -> [Int32] {
+        var received: [Int32] = []
+        var byte: UInt8 = 0
+        while read(descriptor, &byte, 1) == 1 { received.append(Int32(byte)) }
+        return received
+    }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import AuthLogKit
+
+@Suite struct AlertTests {
+    func event(_ time: Int64, ip: String = "203.0.113.9", user: String? = nil) -> AuthEvent {
+        AuthEvent(time: time, file: "f", line: 1, format: "nginx-access", ip: ip, method: "GET", path: "/admin/",
+                  status: 401, user: user, cause: .http401, rule: "r")
+    }
+
+    @Test func rulesParse() throws {
+        let rule = try AlertRule(parsing: "ip>=20/5m")
+        #expect(rule.key == .ip && rule.threshold == 20 && rule.windowSeconds == 300)
+        #expect(try AlertRule(parsing: "user >= 10 / 10m").windowSeconds == 600)
+        #expect(try AlertRule(parsing: "cause>=3/1h").key == .cause)
+        #expect(throws: AlertRule.Invalid.self) { try AlertRule(parsing: "ip>20/5m") }
+        #expect(throws: AlertRule.Invalid.self) { try AlertRule(parsing: "host>=1/5m") }
+        #expect(throws: AlertRule.Invalid.self) { try AlertRule(parsing: "ip>=0/5m") }
+        #expect(throws: AlertRule.Invalid.self) { try AlertRule(parsing: "ip>=3/5y") }
+    }
+
+    @Test func firesOnceThenAgainOnlyAfterFallingBelow() throws {
+        var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=3/60s")])
+        var fired: [Int64] = []
+        for time: Int64 in [0, 10, 20, 30, 40, 50] { fired += alerts.add(event(time), now: 0).map(\.time) }
+        #expect(fired == [20])  // crossed at the third, not again while above
+        for time: Int64 in [200, 210, 220] { fired += alerts.add(event(time), now: 0).map(\.time) }
+        #expect(fired == [20, 220])  // fell below (old events expired), crossed again
+    }
+
+    @Test func windowUsesLogTimeAndToleratesSmallDisorder() throws {
+        var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=3/10s")])
+        #expect(alerts.add(event(100), now: 0).isEmpty)
+        #expect(alerts.add(event(98), now: 0).isEmpty)   // slightly out of order, still inside
+        #expect(alerts.add(event(105), now: 0).count == 1)
+        // Spread over more than the window: no alert.
+        var spread = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=3/10s")])
+        for time: Int64 in [0, 20, 40, 60] { #expect(spread.add(event(time), now: 0).isEmpty) }
+    }
+
+    @Test func keysAreForgottenSoMemoryStaysBounded() throws {
+        var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=1000/60s"), try AlertRule(parsing: "user>=1000/60s")])
+        for index in 0..<100_000 {
+            _ = alerts.add(event(Int64(index), ip: "10.0.\(index / 256 % 256).\(index % 256)", user: "u\(index)"), now: 0)
+        }
+        alerts.sweep()
+        #expect(alerts.trackedKeys <= 2 * 61)
+    }
+}
