@@ -148,6 +148,27 @@ import Testing
         #expect(follower.lines.last?.contains("\"type\":\"summary\",\"final\":true") == true)
     }
 
+    @Test func overviewOnSIGUSR1AndOnScheduleAndFinalOnSIGTERM() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("access.log")
+        try append("", to: log)
+        let follower = try Follower(["--summary-every", "1s", log.path])
+        defer { follower.stop() }
+        try append(Self.line(user: "s1"), to: log)
+        _ = follower.waitFor(1, settle: 0)
+        kill(follower.process.processIdentifier, SIGUSR1)
+        var lines = follower.waitFor(2, settle: 0)
+        #expect(lines.count >= 2 && lines[1].contains("\"type\":\"summary\",\"final\":false,\"total\":1"))
+        lines = follower.waitFor(3, settle: 0)  // the scheduled one, within about a second
+        #expect(lines.filter { $0.contains("\"type\":\"summary\"") }.count >= 2)
+        follower.process.terminate()  // SIGTERM
+        follower.process.waitUntilExit()
+        #expect(follower.process.terminationStatus == 0)
+        #expect(follower.lines.last?.contains("\"final\":true") == true)
+    }
+
     @Test func fileThatDoesNotExistYetIsFollowedWhenItAppears() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
