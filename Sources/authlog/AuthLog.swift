@@ -16,9 +16,10 @@ struct AuthLog: ParsableCommand {
         abstract: "Who is failing to authenticate, where, and why: auth failures in nginx, Apache and WordPress logs.",
         discussion: """
             EXIT STATUS
-              0  the scan completed and every input was read
-              1  the scan completed, but some input could not be read or recognised
-              2  usage error or unusable pattern file: nothing was scanned
+              0  done, and every input was read
+              1  done, but some input could not be read or recognised
+              2  usage error or unusable pattern file: nothing was read
+              3  summary: a --fail-on threshold was reached
             """,
         version: version,
         subcommands: [ScanCommand.self, FollowCommand.self, SummaryCommand.self, PatternsCommand.self],

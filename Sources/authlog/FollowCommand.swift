@@ -20,17 +20,20 @@ struct FollowCommand: ParsableCommand {
             --rotation-grace. Existing files are read from their end unless --from-start.
 
             ALERTS
-              --alert 'ip>=20/5m' fires once when one address has 20 failures within 5 minutes
-              of log time (and again only after falling below); keys: ip, user, path, cause.
-              --exec CMD runs CMD KEY_TYPE KEY COUNT WINDOW_SECONDS RULE per alert, with no
-              shell in between, at most 4 at a time, killed after --exec-timeout.
+              --alert 'ip>=20/5m' fires once when one address has 20 failures
+              within 5 minutes of log time, again only after falling below.
+              Keys: ip, user, path, cause.
+              --exec CMD runs CMD KEY_TYPE KEY COUNT WINDOW_SECONDS RULE for each
+              alert, with no shell in between, at most 4 at a time, killed
+              after --exec-timeout.
 
             SIGUSR1 prints the overview so far; SIGINT or SIGTERM prints it and exits 0.
 
             EXAMPLES
               authlog follow /var/log/nginx/access.log /var/log/nginx/error.log
               authlog follow --output ndjson /var/log/nginx | vector …
-              authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' --exec /usr/local/bin/block-ip /var/log/nginx
+              authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' \\
+                --exec /usr/local/bin/block-ip /var/log/nginx
             """
     )
 

@@ -30,10 +30,10 @@ struct ScanCommand: ParsableCommand {
             (access.log.1) included, oldest first. authlog only reads its inputs.
 
             EXAMPLES
-              authlog scan /var/log/nginx /var/log/apache2/error.log /var/www/wp-content/debug.log
+              authlog scan /var/log/nginx /var/www/wp-content/debug.log
               authlog scan --output json samples/ > report.json
-              authlog scan --output ndjson /var/log/nginx | jq 'select(.cause=="password-mismatch")'
-              zcat access.log.2.gz | authlog scan -
+              authlog scan -o ndjson /var/log/nginx | jq 'select(.cause=="unknown-user")'
+              xzcat access.log.3.xz | authlog scan -
 
             EXIT STATUS
               0  the scan completed and every input was read

@@ -22,9 +22,12 @@ struct SummaryCommand: ParsableCommand {
             Without --state, --since/--until choose the window from the logs' own timestamps.
 
             EXAMPLES
-              authlog summary --state /var/lib/authlog/state.json --output markdown /var/log/nginx /var/log/apache2
-              authlog summary --since yesterday --until today --output html --output-file /var/www/reports/auth.html /var/log/nginx
-              authlog summary --since 1h --fail-on 'ip>=100' --quiet-if-empty /var/log/nginx
+              authlog summary --state /var/lib/authlog/state.json -o markdown \\
+                /var/log/nginx /var/log/apache2
+              authlog summary --since yesterday --until today -o html \\
+                --output-file /var/www/reports/auth.html /var/log/nginx
+              authlog summary --since 1h --fail-on 'ip>=100' --quiet-if-empty \\
+                /var/log/nginx
 
             EXIT STATUS
               0  the report was written
