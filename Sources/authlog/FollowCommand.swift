@@ -78,10 +78,7 @@ struct FollowCommand: ParsableCommand {
         if paths.contains("-") { throw ValidationError("follow reads files and directories, not standard input") }
     }
 
-    static func seconds(_ text: String) -> Double? {
-        if text.hasSuffix("ms"), let value = Double(text.dropLast(2)) { return value / 1000 }
-        return AlertRuleDuration.seconds(text)
-    }
+    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
 
     func run() throws {
         let (patterns, scanOptions) = try common.prepare()
@@ -100,14 +97,6 @@ struct FollowCommand: ParsableCommand {
         let session = FollowSession(patterns: patterns, scanOptions: scanOptions, options: options,
                                     output: printer, diagnostics: diagnostics)
         session.run(paths: paths)
-    }
-}
-
-/// Duration text shared with alert rules ("30s", "5m", "1h", "1d").
-enum AlertRuleDuration {
-    static func seconds(_ text: String) -> Double? {
-        guard let rule = try? AlertRule(parsing: "ip>=1/\(text)") else { return nil }
-        return Double(rule.windowSeconds)
     }
 }
 

@@ -23,7 +23,7 @@ public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
         guard sides.count == 2, let key = Key(rawValue: sides[0]) else { throw Invalid(text: text) }
         let parts = sides[1].split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, let threshold = Int(parts[0]), threshold >= 1,
-              let window = Self.duration(parts[1]), window > 0 else { throw Invalid(text: text) }
+              let window = DurationText.wholeSeconds(parts[1]), window > 0 else { throw Invalid(text: text) }
         self.key = key
         self.threshold = threshold
         self.windowSeconds = window
@@ -31,17 +31,6 @@ public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { text }
-
-    static func duration(_ text: String) -> Int64? {
-        guard let unit = text.last, let amount = Int64(text.dropLast()) else { return Int64(text) }
-        switch unit {
-        case "s": return amount
-        case "m": return amount * 60
-        case "h": return amount * 3600
-        case "d": return amount * 86_400
-        default: return nil
-        }
-    }
 
     /// The value of this rule's key in an event, if it has one.
     func value(in event: AuthEvent) -> String? {

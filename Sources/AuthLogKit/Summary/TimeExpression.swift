@@ -20,10 +20,7 @@ public enum TimeExpression {
         case "yesterday": return midnight(of: now, zone: zone) - 86_400 + dstCorrection(now, zone)
         default: break
         }
-        if let last = trimmed.last, "smhdw".contains(last), let amount = Int64(trimmed.dropLast()), amount >= 0 {
-            let unit: Int64 = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800][String(last)]!
-            return nowSeconds - amount * unit
-        }
+        if let duration = DurationText.wholeSeconds(trimmed) { return nowSeconds - duration }
         // Dates and times: reuse the log timestamp reader (ISO 8601 shapes), local zone.
         var iso = text.trimmingSpaces()
         if iso.count == 10 { iso += "T00:00:00" }
