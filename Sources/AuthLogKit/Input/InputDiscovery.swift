@@ -103,7 +103,7 @@ public enum InputDiscovery {
                 case .log:
                     if seen.insert(FileIdentity(info)).inserted { files.append(path) }
                 case .compressed(let kind):
-                    result.unscanned.append(UnscannedInput(path: path, reason: "\(kind)-compressed, not read (only gzip is)", isError: false))
+                    result.unscanned.append(UnscannedInput(path: path, reason: "\(kind)-compressed; only gzip is read", isError: false))
                 case .notALog:
                     break
                 }

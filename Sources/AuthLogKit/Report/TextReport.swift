@@ -110,8 +110,11 @@ public enum TextReport {
                        format(file.lines), format(file.events), format(file.skipped)])
         }
         out += table.render(style: style)
-        for input in report.unscanned {
+        for input in report.unscanned.prefix(8) {
             out += "  " + style.dim("not read: \(TerminalText.escape(input.path)): \(TerminalText.escape(input.reason))") + "\n"
+        }
+        if report.unscanned.count > 8 {
+            out += "  " + style.dim("… and \(report.unscanned.count - 8) more not read (all are listed in --output json)") + "\n"
         }
         return out
     }

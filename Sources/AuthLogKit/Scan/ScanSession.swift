@@ -43,10 +43,7 @@ public final class ScanSession: @unchecked Sendable {
         }
         report.unscanned = discovery.unscanned
         scan(discovery.inputs, into: &report, onEvent: onEvent)
-        let notRead = discovery.unscanned.filter { !$0.isError }
-        if !notRead.isEmpty {
-            diagnostics?.warning("\(notRead.count) file(s) in the given directories were not read, e.g. \(notRead[0].path): \(notRead[0].reason)")
-        }
+        reportSkippedFiles(report.unscanned)
         return report
     }
 
@@ -62,7 +59,25 @@ public final class ScanSession: @unchecked Sendable {
         report.unscanned = unscanned
         for failure in unscanned where failure.isError { diagnostics?.error("\(failure.path): \(failure.reason)") }
         scan(inputs, into: &report, onEvent: onEvent)
+        reportSkippedFiles(report.unscanned)
         return report
+    }
+
+    /// Files found in directories and passed over (archives of other compressors, files in
+    /// no known format) are not errors, but not silent either: one warning per reason.
+    private func reportSkippedFiles(_ unscanned: [UnscannedInput]) {
+        var byReason: [(reason: String, paths: [String])] = []
+        for input in unscanned where !input.isError {
+            if let index = byReason.firstIndex(where: { $0.reason == input.reason }) {
+                byReason[index].paths.append(input.path)
+            } else {
+                byReason.append((input.reason, [input.path]))
+            }
+        }
+        for (reason, paths) in byReason {
+            let examples = paths.prefix(3).joined(separator: ", ") + (paths.count > 3 ? ", …" : "")
+            diagnostics?.warning("skipped \(paths.count) file(s) found in the directories given (\(reason)): \(examples)")
+        }
     }
 
     // MARK: - Planning
@@ -209,11 +224,10 @@ public final class ScanSession: @unchecked Sendable {
             FormatDetector(formats: patterns.formats).detect(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), path: input.path)
         }
         guard let detected else {
-            return .failure(UnscannedInput(
-                path: input.path,
-                reason: "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", "));"
-                    + " choose one with --log-format)",
-                isError: input.isExplicit))
+            let reason = input.isExplicit
+                ? "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", ")); choose one with --log-format)"
+                : "not in a known log format"
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
         }
         return .success((detected, false))
     }
@@ -403,11 +417,7 @@ public final class ScanSession: @unchecked Sendable {
 
     private func fail(_ failure: UnscannedInput, into report: inout ScanReport) {
         report.unscanned.append(failure)
-        if failure.isError {
-            diagnostics?.error("\(failure.path): \(failure.reason)")
-        } else {
-            diagnostics?.warning("\(failure.path): skipped: \(failure.reason)")
-        }
+        if failure.isError { diagnostics?.error("\(failure.path): \(failure.reason)") }
     }
 
     private func fileSize(_ path: String) -> Int {
