@@ -159,12 +159,14 @@ public final class FollowSession {
         }
     }
 
-    /// Explicit files, and the log files of followed directories (archives are not followed).
+    /// Explicit files, and the log files of followed directories (archives are not followed;
+    /// --include/--exclude apply).
     private func candidatePaths() -> [String] {
         var paths = explicitFiles
         for directory in directories {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-            for name in names.sorted() where LogFileNaming.kind(of: name) == .log && !name.hasSuffix(".gz") {
+            for name in names.sorted() where LogFileNaming.kind(of: name) == .log && !name.hasSuffix(".gz")
+                && scanOptions.pathFilter.admits(name: name, relativePath: name) {
                 paths.append(directory.hasSuffix("/") ? directory + name : directory + "/" + name)
             }
         }
