@@ -111,7 +111,7 @@ import Testing
         defer { close(descriptor) }
         var lines = 0
         try ChunkReader.withChunk(descriptor: descriptor, range: 0..<(text.utf8.count * 3), fileSize: text.utf8.count * 3,
-                                  maxLineLength: 1 << 20, access: .copied(WorkerBuffer())) { outcome in
+                                  maxLineLength: 1 << 20, buffer: WorkerBuffer()) { outcome in
             if case .lines(let block, _) = outcome { lines = block.filter { $0 == 0x0A }.count }
         }
         #expect(lines == 100)

@@ -8,24 +8,15 @@ import Darwin
 /// big log. The file is cut into fixed byte ranges; a line belongs to the chunk its first
 /// byte lies in, so every line is read exactly once whatever the chunk size.
 ///
-/// A chunk is read with pread(2) into the worker's reused buffer (measured as fast as a
-/// mapping once the buffer's pages are warm). Mapping is available for files nobody has
-/// written for a while, but not the default: logrotate's copytruncate may truncate a live log
-/// at any moment, and touching a mapping past the new end kills the process with SIGBUS.
-/// Either way resident memory is one chunk per worker.
+/// A chunk is read with pread(2) into the worker's reused buffer. Mapping the file measured
+/// no faster here once the buffer's pages are warm, and a mapping is dangerous: logrotate's
+/// copytruncate may truncate a live log at any moment, and touching a mapping past the new
+/// end kills the process with SIGBUS. A file that shrank meanwhile is simply read as far as
+/// it goes. Resident memory is one chunk per worker.
 enum ChunkReader {
-    /// How reads are done for one file.
-    enum Access {
-        case mapped
-        /// pread into this worker's buffer.
-        case copied(WorkerBuffer)
-    }
-
-    /// Files unmodified for this long are mapped.
-    static let quietSeconds = 60
     enum Outcome {
         /// The chunk's lines, as one block for the scanner; `overlongTail` when its last line
-        /// runs past the line limit and was not mapped.
+        /// runs past the line limit and was not read.
         case lines(UnsafeRawBufferPointer, overlongTail: Bool)
         /// No line starts in this chunk (it lies inside one long line).
         case empty
@@ -34,7 +25,7 @@ enum ChunkReader {
     /// Calls `body` with the chunk's lines. `fileSize` is the size when the scan was planned:
     /// bytes appended since are left for the next run.
     static func withChunk(descriptor: Int32, range: Range<Int>, fileSize: Int, maxLineLength: Int,
-                          access: Access, _ body: (Outcome) -> Void) throws(InputError) {
+                          buffer: WorkerBuffer, _ body: (Outcome) -> Void) throws(InputError) {
         var firstLine = range.lowerBound
         if firstLine > 0 {
             guard let newline = try firstNewline(descriptor, from: firstLine - 1, limit: fileSize) else {
@@ -54,41 +45,25 @@ enum ChunkReader {
         }
         var overlongTail = false
         if regionEnd - range.upperBound > maxLineLength + 1 {
-            // That last line is longer than the limit: map up to the chunk's end only, and
+            // That last line is longer than the limit: read up to the chunk's end only, and
             // cut the block after the last newline in it.
             overlongTail = true
             regionEnd = range.upperBound
         }
 
-        var block: UnsafeRawBufferPointer
-        var mapping: (address: UnsafeMutableRawPointer, length: Int)? = nil
-        defer { if let mapping { munmap(mapping.address, mapping.length) } }
-        switch access {
-        case .mapped:
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let mapStart = firstLine / page * page
-            let mapLength = regionEnd - mapStart
-            guard let address = mmap(nil, mapLength, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, off_t(mapStart)),
-                  address != MAP_FAILED else {
+        let want = regionEnd - firstLine
+        let base = buffer.reserve(want)
+        var got = 0
+        while got < want {
+            let count = pread(descriptor, base + got, want - got, off_t(firstLine + got))
+            if count < 0 {
+                if errno == EINTR { continue }
                 throw .system(errno)
             }
-            mapping = (address, mapLength)
-            block = UnsafeRawBufferPointer(start: address + (firstLine - mapStart), count: regionEnd - firstLine)
-        case .copied(let buffer):
-            let want = regionEnd - firstLine
-            let base = buffer.reserve(want)
-            var got = 0
-            while got < want {
-                let count = pread(descriptor, base + got, want - got, off_t(firstLine + got))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw .system(errno)
-                }
-                if count == 0 { break }  // truncated meanwhile: what is there is what we read
-                got += count
-            }
-            block = UnsafeRawBufferPointer(start: base, count: got)
+            if count == 0 { break }  // truncated meanwhile: what is there is what we read
+            got += count
         }
+        var block = UnsafeRawBufferPointer(start: base, count: got)
         if overlongTail {
             let cut = (ByteSearch.last(0x0A, in: block.baseAddress!, from: 0, to: block.count) ?? -1) + 1
             block = UnsafeRawBufferPointer(rebasing: block[..<cut])

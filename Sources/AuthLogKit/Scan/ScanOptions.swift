@@ -27,10 +27,6 @@ public struct ScanOptions: Sendable {
     /// then left out too, and counted per file as outside the window.
     public var since: Int64? = nil
     public var until: Int64? = nil
-    /// Map chunks of files unmodified for a minute instead of reading them with pread(2).
-    /// Off by default: with a reused buffer pread measured as fast, and a mapping of a file
-    /// truncated meanwhile kills the process.
-    public var mapQuietFiles = false
     /// Reports progress as bytes are scanned (for a progress line on a terminal).
     public var progress: ScanProgress? = nil
 

@@ -84,7 +84,7 @@ public final class ScanSession: @unchecked Sendable {
 
     private enum Source {
         /// A regular file read in chunks; `size` when planned.
-        case regular(size: Int, format: CompiledFormat, forced: Bool, quiet: Bool)
+        case regular(size: Int, format: CompiledFormat, forced: Bool)
         /// Standard input, a pipe or an archive, read start to end by one worker.
         case stream(gzip: Bool)
     }
@@ -122,7 +122,7 @@ public final class ScanSession: @unchecked Sendable {
         for (index, plan) in planned.enumerated() {
             guard let plan else { continue }
             switch plan.source {
-            case .regular(let size, _, _, _):
+            case .regular(let size, _, _):
                 let range = plan.input.byteRange.map { $0.clamped(to: 0..<size) } ?? 0..<size
                 plannedBytes += range.count
                 let chunk = max(options.chunkSize, 4096)
@@ -169,7 +169,7 @@ public final class ScanSession: @unchecked Sendable {
     }
 
     private func plannedEnd(_ plan: Planned?) -> Int {
-        guard case .regular(let size, _, _, _) = plan?.source else { return 0 }
+        guard case .regular(let size, _, _) = plan?.source else { return 0 }
         return plan?.input.byteRange.map { min($0.upperBound, size) } ?? size
     }
 
@@ -201,10 +201,8 @@ public final class ScanSession: @unchecked Sendable {
             guard let format = chosen.format else {
                 return .success(Planned(input: input, source: .stream(gzip: false)))  // empty: nothing to split
             }
-            // A file left alone for a minute is not being rotated by copytruncate: safe to map.
-            let quiet = Int(time(nil)) - Int(info.st_mtim.tv_sec) > ChunkReader.quietSeconds
             return .success(Planned(input: input, source: .regular(size: Int(info.st_size), format: format,
-                                                                   forced: chosen.forced, quiet: quiet)))
+                                                                   forced: chosen.forced)))
         case .failure(let failure):
             return .failure(failure)
         }
@@ -261,7 +259,7 @@ public final class ScanSession: @unchecked Sendable {
             }
         }
         switch (task, plan.source) {
-        case (.chunk(_, let range), .regular(let size, let format, let forced, let quiet)):
+        case (.chunk(_, let range), .regular(let size, let format, let forced)):
             let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: plan.input.path,
                                       formatForced: forced, maxLineLength: options.maxLineLength,
                                       since: options.since, until: options.until, onEvent: emit)
@@ -271,13 +269,10 @@ public final class ScanSession: @unchecked Sendable {
             } else {
                 defer { close(descriptor) }
                 do {
-                    // Measured: pread into a reused buffer is as fast as mapping here, and it
-                    // cannot SIGBUS; mapping is kept for files known to be quiet.
-                    let access: ChunkReader.Access = quiet && options.mapQuietFiles
-                        ? .mapped : .copied(classifiers.buffer(worker: worker))
                     let end = plan.input.byteRange.map { min($0.upperBound, size) } ?? size
                     try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: end,
-                                              maxLineLength: options.maxLineLength, access: access) { chunk in
+                                              maxLineLength: options.maxLineLength,
+                                              buffer: classifiers.buffer(worker: worker)) { chunk in
                         guard case .lines(let block, let overlongTail) = chunk else { return }
                         scanner.scan(block)
                         if overlongTail { scanner.skipOverlongLine() }
