@@ -83,6 +83,17 @@ import Testing
         try append(Self.lines(600..<690), to: log)
         #expect(try summaryTotal(state, logs) == Self.failures(600..<690))
 
+        // An archive read to its end is not decompressed again while its size and time are
+        // unchanged: damage it in place (same size, same mtime) and the next runs do not notice.
+        let archive = logs.appendingPathComponent("access.log.2.gz")
+        let attributes = try FileManager.default.attributesOfItem(atPath: archive.path)
+        var bytes = [UInt8](try Data(contentsOf: archive))
+        for index in (bytes.count / 3)..<(bytes.count / 3 + 16) { bytes[index] ^= 0xFF }
+        let handle = try FileHandle(forWritingTo: archive)
+        try handle.write(contentsOf: Data(bytes))
+        try handle.close()
+        try FileManager.default.setAttributes([.modificationDate: attributes[.modificationDate]!], ofItemAtPath: archive.path)
+
         // Run 5: copytruncate: the log is copied to .1 (after two more lines) and truncated.
         try append(Self.lines(690..<692), to: log)
         try shell("cd '\(logs.path)' && rm access.log.1 && cp access.log access.log.1 && : > access.log")

@@ -17,6 +17,8 @@ public enum IncrementalPlanner {
         var head: [UInt8]
         /// Bytes of content up to the last newline (plain files); nil for archives, read to the end.
         var completeLength: Int?
+        /// For archives: size and modification time of the compressed file.
+        var archive: (size: Int, modified: Int64)?
     }
 
     public struct Plan {
@@ -26,6 +28,8 @@ public enum IncrementalPlanner {
         var pending: [Pending]
         /// Last event times carried over from the matched checkpoints.
         var previousLastTime: [String: String] = [:]
+        /// Archives read to their end before and unchanged since: not read, kept as they were.
+        var carried: [SummaryState.Checkpoint] = []
     }
 
     struct Pending {
@@ -35,6 +39,7 @@ public enum IncrementalPlanner {
         var start: Int
         var fingerprint: String
         var fingerprintLength: Int
+        var archive: (size: Int, modified: Int64)?
     }
 
     public static func plan(arguments: [String], filter: PathFilter, state: SummaryState?) -> Plan {
@@ -55,8 +60,16 @@ public enum IncrementalPlanner {
             let matching = unclaimed.indices.filter { matches(candidate, unclaimed[$0]) }
             if let index = matching.first(where: { unclaimed[$0].inode == candidate.inode && unclaimed[$0].device == candidate.device })
                 ?? matching.first {
-                let checkpoint = unclaimed.remove(at: index)
+                var checkpoint = unclaimed.remove(at: index)
                 plan.previousLastTime[input.path] = checkpoint.lastTime
+                if let archive = candidate.archive, checkpoint.archiveSize == archive.size,
+                   checkpoint.archiveModified == archive.modified {
+                    // An archive already read to its end and untouched since: nothing new in
+                    // it, and no need to decompress it again to find that out.
+                    checkpoint.path = input.path
+                    plan.carried.append(checkpoint)
+                    continue
+                }
                 // A file shorter than where we stopped was truncated (copytruncate) and
                 // rewritten: it is all new.
                 if let length = candidate.completeLength, length < checkpoint.offset {
@@ -69,7 +82,7 @@ public enum IncrementalPlanner {
             let fingerprintLength = min(candidate.head.count, fingerprintBytes)
             plan.pending.append(Pending(path: input.path, device: candidate.device, inode: candidate.inode, start: start,
                                         fingerprint: fingerprint(candidate.head, length: fingerprintLength),
-                                        fingerprintLength: fingerprintLength))
+                                        fingerprintLength: fingerprintLength, archive: candidate.archive))
             var ranged = input
             ranged.byteRange = start..<max(start, end)
             plan.inputs.append(ranged)
@@ -79,15 +92,19 @@ public enum IncrementalPlanner {
 
     /// The checkpoints after a run: each file's start plus the bytes read from it.
     public static func checkpoints(after plan: Plan, report: ScanReport) -> [SummaryState.Checkpoint] {
-        var result: [SummaryState.Checkpoint] = []
+        var result = plan.carried
         for pending in plan.pending {
             // A file that could not be scanned keeps no checkpoint: it is tried again next time.
             guard let stats = report.files.first(where: { $0.path == pending.path }) else { continue }
+            // An archive read to its end without error need not be decompressed again.
+            let finished = pending.archive != nil && !report.unscanned.contains { $0.path == pending.path }
             let previous = plan.previousLastTime[pending.path]
             let lastTime = stats.lastEventTime.map(CivilTime.iso8601) ?? previous
             result.append(SummaryState.Checkpoint(path: pending.path, device: pending.device, inode: pending.inode,
                                                   offset: pending.start + stats.bytes, fingerprint: pending.fingerprint,
-                                                  fingerprintLength: pending.fingerprintLength, lastTime: lastTime))
+                                                  fingerprintLength: pending.fingerprintLength, lastTime: lastTime,
+                                                  archiveSize: finished ? pending.archive?.size : nil,
+                                                  archiveModified: finished ? pending.archive?.modified : nil))
         }
         return result
     }
@@ -116,13 +133,15 @@ public enum IncrementalPlanner {
         guard got >= 0 else { return nil }
         head.removeLast(fingerprintBytes - got)
         var completeLength: Int? = nil
+        var archive: (size: Int, modified: Int64)? = nil
         if head.count >= 2, head[0] == 0x1F, head[1] == 0x8B {
             head = decompressedHead(descriptor)
+            archive = (Int(info.st_size), Int64(info.st_mtim.tv_sec))
         } else {
             completeLength = lastNewlineEnd(descriptor, size: Int(info.st_size))
         }
         return Candidate(input: input, device: UInt64(info.st_dev), inode: UInt64(info.st_ino), head: head,
-                         completeLength: completeLength)
+                         completeLength: completeLength, archive: archive)
     }
 
     private static func decompressedHead(_ descriptor: Int32) -> [UInt8] {

@@ -20,6 +20,23 @@ public struct SummaryState: Codable, Sendable, Equatable {
         public var fingerprintLength: Int
         /// Time of the last event read from it, for information.
         public var lastTime: String?
+        /// For a compressed archive read to its end: its size and modification time on disk.
+        /// While both are unchanged it is not decompressed again on later runs.
+        public var archiveSize: Int?
+        public var archiveModified: Int64?
+
+        public init(path: String, device: UInt64, inode: UInt64, offset: Int, fingerprint: String,
+                    fingerprintLength: Int, lastTime: String?, archiveSize: Int? = nil, archiveModified: Int64? = nil) {
+            self.path = path
+            self.device = device
+            self.inode = inode
+            self.offset = offset
+            self.fingerprint = fingerprint
+            self.fingerprintLength = fingerprintLength
+            self.lastTime = lastTime
+            self.archiveSize = archiveSize
+            self.archiveModified = archiveModified
+        }
     }
 
     /// What the previous run reported.
