@@ -9,7 +9,15 @@ import Glibc
 final class ChangeWatcher {
     let descriptor: Int32
     private var missing: [String]
+    private var directoryOfWatch: [Int32: String] = [:]
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
+
+    /// What the pending events say: whether names changed (a file appeared, was renamed,
+    /// deleted, or the queue overflowed), and which files were only written to.
+    struct Changes {
+        var structural = false
+        var written: Set<String> = []
+    }
 
     init?(directories: [String]) {
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
@@ -25,12 +33,40 @@ final class ChangeWatcher {
     func watchMissing() {
         guard !missing.isEmpty else { return }
         let mask = UInt32(IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB)
-        missing = missing.filter { inotify_add_watch(descriptor, $0, mask) < 0 }
+        missing = missing.filter { directory in
+            let watch = inotify_add_watch(descriptor, directory, mask)
+            if watch >= 0 { directoryOfWatch[watch] = directory }
+            return watch < 0
+        }
     }
 
-    /// Reads and forgets pending events: the follow loop rescans every name anyway.
-    func drain() {
-        while buffer.withUnsafeMutableBytes({ read(descriptor, $0.baseAddress, $0.count) }) > 0 {}
+    /// Reads the pending events. A write only needs its file read; anything else makes the
+    /// follow loop look at every name again.
+    func drain() -> Changes {
+        var changes = Changes()
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { break }
+            var offset = 0
+            buffer.withUnsafeBytes { raw in
+                // struct inotify_event { int wd; uint32_t mask, cookie, len; char name[len]; }
+                while offset + 16 <= count {
+                    let watch = raw.load(fromByteOffset: offset, as: Int32.self)
+                    let mask = raw.load(fromByteOffset: offset + 4, as: UInt32.self)
+                    let length = Int(raw.load(fromByteOffset: offset + 12, as: UInt32.self))
+                    let nameBytes = raw[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
+                    offset += 16 + length
+                    let onlyWritten = mask & ~UInt32(IN_MODIFY | IN_CLOSE_WRITE) == 0
+                    if onlyWritten, !nameBytes.isEmpty, let directory = directoryOfWatch[watch] {
+                        let name = String(decoding: nameBytes, as: UTF8.self)
+                        changes.written.insert(directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+                    } else {
+                        changes.structural = true
+                    }
+                }
+            }
+        }
+        return changes
     }
 }
 

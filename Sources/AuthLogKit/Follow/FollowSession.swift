@@ -49,6 +49,8 @@ public final class FollowSession {
     private let executor: AlertExecutor?
     private var watcher: ChangeWatcher?
     private var readBuffer = [UInt8](repeating: 0, count: 256 << 10)
+    /// When names were last all looked at (a full tick); writes alone only read their file.
+    private var lastFullTick = 0.0
 
     public init(patterns: CompiledPatterns, scanOptions: ScanOptions, options: FollowOptions,
                 output: FollowOutput, diagnostics: ScanDiagnostics?) {
@@ -104,9 +106,20 @@ public final class FollowSession {
                     return
                 }
             }
-            watcher?.drain()
-            watcher?.watchMissing()
-            tick(startup: false)
+            if let watcher {
+                // Let a burst of writes settle so that one wake-up reads them all.
+                usleep(1000)
+                let changes = watcher.drain()
+                watcher.watchMissing()
+                let now = Date().timeIntervalSince1970
+                if changes.structural || now - lastFullTick >= 1 {
+                    tick(startup: false)
+                } else {
+                    readWritten(changes.written)
+                }
+            } else {
+                tick(startup: false)
+            }
             executor?.poll()
             if let next = nextSummary, Date().timeIntervalSince1970 >= next {
                 output?.summary(aggregate, final: false)
@@ -117,8 +130,18 @@ public final class FollowSession {
 
     // MARK: - Tracking files
 
+    /// Only files were written to: read those, checking first that they were not truncated.
+    private func readWritten(_ paths: Set<String>) {
+        for tail in tails.values where paths.contains(tail.path) {
+            var info = stat()
+            if fstat(tail.descriptor, &info) == 0 { checkRewrite(tail, size: Int(info.st_size)) }
+            read(tail)
+        }
+    }
+
     private func tick(startup: Bool) {
         let now = Date().timeIntervalSince1970
+        lastFullTick = now
         var reachable = Set<FileIdentity>()
         var known: [(Tail, String, Int)] = []
         var fresh: [(String, FileIdentity, Int)] = []
