@@ -68,6 +68,13 @@ import Testing
         try handle.close()
     }
 
+    /// A fresh temporary directory; the caller removes it.
+    func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
     func users(_ lines: [String]) -> [String] {
         lines.compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -77,8 +84,7 @@ import Testing
     }
 
     @Test func survivesEveryKindOfRotationWithoutLosingOrRepeatingALine() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("access.log")
         try append(Self.line(user: "old"), to: log)  // before the start: not reported
@@ -149,8 +155,7 @@ import Testing
     }
 
     @Test func overviewOnSIGUSR1AndOnScheduleAndFinalOnSIGTERM() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("access.log")
         try append("", to: log)
@@ -170,8 +175,7 @@ import Testing
     }
 
     @Test func fileThatDoesNotExistYetIsFollowedWhenItAppears() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("access.log")
         let follower = try Follower([log.path])
@@ -181,8 +185,7 @@ import Testing
     }
 
     @Test func execGetsTheKeyAsOneArgumentWhateverItHolds() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-follow-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let record = directory.appendingPathComponent("record.txt")
         let script = directory.appendingPathComponent("record-alert")
