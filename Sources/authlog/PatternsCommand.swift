@@ -54,7 +54,7 @@ struct PatternsCommand: ParsableCommand {
                 output.write("    wraps every other format's rules\n")
             }
             for rule in format.rules {
-                output.write("    \(rule.id)  → \(rule.cause.rawValue)\(rule.status.map { " (\($0))" } ?? "")\n")
+                output.write("    \(rule.id)  → \(rule.cause?.rawValue ?? "none (request record)")\(rule.status.map { " (\($0))" } ?? "")\n")
             }
         }
     }

@@ -6,7 +6,9 @@ public struct CompiledRule: Sendable {
     /// The format whose head the rule follows (for a syslog line: the wrapped format).
     public let format: String
     public let id: String
-    public let cause: Cause
+    /// Nil for a rule that records a request which is no failure (`cause = none`).
+    public let cause: Cause?
+    public let pairBy: PairingKey
     public let status: Int?
     /// `format/id`, as events report it.
     public let qualifiedID: String
@@ -72,7 +74,7 @@ public final class CompiledFormat: Sendable {
                     let equivalents = !definition.wrapsOtherFormats ? [] : inner.filter { other in
                         other.name != format.name && other.rules.contains { $0.id == rule.id && $0.cause == rule.cause }
                     }.map { (format: $0.name, pathHints: $0.pathHints, qualifiedID: "\($0.name)/\(rule.id)") }
-                    rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, status: rule.status,
+                    rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, pairBy: rule.pairBy, status: rule.status,
                                               qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents))
                 }
                 return "(*MARK:\(rules.count))(?:\(rule.regex.text))"

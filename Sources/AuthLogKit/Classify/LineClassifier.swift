@@ -9,6 +9,8 @@ import PCRE2
 final class LineClassifier {
     enum Outcome {
         case event(AuthEvent)
+        /// A request that is no failure, kept for pairing and findings (`cause = none`).
+        case attempt(RequestAttempt)
         case noMatch
         /// The match hit a PCRE2 limit: the line cannot be judged and is counted as skipped.
         case limitExceeded
@@ -46,10 +48,12 @@ final class LineClassifier {
 
         var method = text(groups.method, in: line)
         var path = bytes(groups.path, in: line).map { FieldDecoding.string(Self.withoutQuery($0)) }
-        if method == nil || path == nil, let request = bytes(groups.request, in: line) {
+        var route: String? = nil
+        if let request = bytes(groups.request, in: line) {
             let parts = Self.split(request: request)
             if method == nil { method = parts.method.map(FieldDecoding.string) }
             if path == nil { path = parts.path.map { FieldDecoding.string(Self.withoutQuery($0)) } }
+            route = parts.path.flatMap(RESTRoute.of(uri:))
         }
 
         var user = text(groups.user, in: line)
@@ -68,10 +72,15 @@ final class LineClassifier {
             }
         }
 
+        guard let cause = rule.cause else {
+            return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
+                                           ip: text(groups.ip, in: line), method: method, path: path, route: route,
+                                           status: status, user: user, rule: ruleID))
+        }
         return .event(AuthEvent(
             time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip, in: line),
-            method: method, path: path, status: status, user: user, cause: rule.cause,
-            rule: ruleID))
+            method: method, path: path, status: status, user: user, cause: cause,
+            rule: ruleID, route: route))
     }
 
     @inline(__always)

@@ -18,13 +18,16 @@ public struct AuthEvent: Sendable, Equatable {
     public var path: String?
     public var status: Int?
     public var user: String?
+    /// For an access line that called the WordPress REST API (`/wp-json/…` or
+    /// `?rest_route=…`): the route, which is what debug.log names. Used to pair the two.
+    public var route: String?
     public var cause: Cause
     /// The id of the pattern rule that matched (`format/rule`), for diagnosing patterns.
     public var rule: String
 
     public init(time: Int64?, file: String, line: Int, format: String, ip: String?,
                 method: String?, path: String?, status: Int?, user: String?, cause: Cause,
-                rule: String) {
+                rule: String, route: String? = nil) {
         self.time = time
         self.file = file
         self.line = line
@@ -36,5 +39,6 @@ public struct AuthEvent: Sendable, Equatable {
         self.user = user
         self.cause = cause
         self.rule = rule
+        self.route = route
     }
 }

@@ -17,3 +17,12 @@ public enum DurationText {
         return Int64(value)
     }
 }
+
+extension DurationText {
+    /// 60 → "1 min", 3600 → "1 h", 90 → "90 s": for sentences about intervals.
+    public static func describe(seconds: Int64) -> String {
+        if seconds >= 3600, seconds % 3600 == 0 { return "\(seconds / 3600) h" }
+        if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
+        return "\(seconds) s"
+    }
+}

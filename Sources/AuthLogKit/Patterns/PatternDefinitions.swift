@@ -13,10 +13,30 @@ public struct PatternText: Sendable, Equatable {
     public var source: PatternSource
 }
 
+/// How a detail line (error log, debug.log) finds the access-log line of the same request.
+/// Both must come from the same client within a couple of seconds; what else must agree
+/// depends on what the detail line states.
+public enum PairingKey: String, Sendable, CaseIterable {
+    /// The URL path, as both lines state it (nginx `request: "…"`, Apache AH01617's URI).
+    case path
+    /// A file system path (Apache AH01630): the access path is its tail, after the
+    /// DocumentRoot, which the log does not state.
+    case filePath = "file-path"
+    /// A WordPress REST route (`route=/wp/v2/posts`): the access line asked for
+    /// `/wp-json/wp/v2/posts` or `/?rest_route=/wp/v2/posts`, with the status the line states.
+    case route
+    /// A failed form or XML-RPC login: WordPress answers it with 200, so the access line is a
+    /// `POST /wp-login.php` or `POST /xmlrpc.php` answered 200, not a 401.
+    case loginForm = "login-form"
+}
+
 /// One `[rule NAME]` section: a message shape and the cause it proves.
 public struct RuleDefinition: Sendable {
     public var id: String
-    public var cause: Cause
+    /// Nil for `cause = none`: the line is no failure, but the request it records is needed to
+    /// pair a detail line with (a `POST /wp-login.php` answered 200) or to judge a finding.
+    public var cause: Cause?
+    public var pairBy: PairingKey = .path
     /// A status the server is known to answer with when it logs this message, used when
     /// the line does not state one.
     public var status: Int?
@@ -40,6 +60,9 @@ public struct FormatDefinition: Sendable {
     public var head: PatternText
     /// A wrapper format (syslog): its head is followed by any other format's head and rules.
     public var wrapsOtherFormats: Bool
+    /// Formats whose lines record the requests this format's lines explain
+    /// (`pairs-with = nginx-access`): an error line and its access line are one request.
+    public var pairsWith: [String] = []
     public var rules: [RuleDefinition]
     public var source: PatternSource
 }

@@ -131,7 +131,7 @@ public enum PatternLoader {
     private static func formatSection(_ section: PatternFileParser.Section, file: File,
                                       formats: inout [FormatDefinition],
                                       expander: FragmentExpander) throws(PatternError) -> Int {
-        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps"]
+        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with"]
         try rejectUnknownKeys(section, known: known, file: file)
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
@@ -157,7 +157,7 @@ public enum PatternLoader {
             throw PatternError(file: file.name, line: section.value("wraps")!.line,
                                message: "'wraps' can only be 'all' (the message is any other format)")
         }
-        let definition = FormatDefinition(
+        var definition = FormatDefinition(
             name: name,
             description: section.value("description")?.value ?? name,
             detect: text(detect, in: file),
@@ -167,6 +167,7 @@ public enum PatternLoader {
             wrapsOtherFormats: wraps != nil,
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
+        definition.pairsWith = (section.value("pairs-with")?.value ?? "").split(separator: " ").map(String.init)
         try validate(definition.detect, what: "format '\(name)' detect", expander: expander)
         if let hint = definition.hint { try validate(hint, what: "format '\(name)' hint", expander: expander) }
         try validate(definition.head, what: "format '\(name)' head", expander: expander)
@@ -176,7 +177,7 @@ public enum PatternLoader {
 
     private static func ruleSection(_ section: PatternFileParser.Section, file: File,
                                     expander: FragmentExpander) throws(PatternError) -> RuleDefinition {
-        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex"], file: file)
+        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by"], file: file)
         let id = String(section.header.dropFirst("rule".count)).trimmingSpaces()
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw PatternError(file: file.name, line: section.line,
@@ -185,10 +186,19 @@ public enum PatternLoader {
         guard let causeEntry = section.value("cause") else {
             throw PatternError(file: file.name, line: section.line, message: "rule '\(id)' needs 'cause = …'")
         }
-        guard let cause = Cause(rawValue: causeEntry.value) else {
+        let cause = Cause(rawValue: causeEntry.value)
+        guard cause != nil || causeEntry.value == "none" else {
             throw PatternError(file: file.name, line: causeEntry.line,
                                message: "unknown cause '\(causeEntry.value)'; one of: "
-                                   + Cause.allCases.map(\.rawValue).joined(separator: ", "))
+                                   + Cause.allCases.map(\.rawValue).joined(separator: ", ") + ", none")
+        }
+        var pairBy = PairingKey.path
+        if let entry = section.value("pair-by") {
+            guard let value = PairingKey(rawValue: entry.value) else {
+                throw PatternError(file: file.name, line: entry.line, message: "unknown pair-by '\(entry.value)'; one of: "
+                                       + PairingKey.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            pairBy = value
         }
         var status: Int? = nil
         if let statusEntry = section.value("status") {
@@ -215,7 +225,7 @@ public enum PatternLoader {
             }
             literals.append(Array(literal.utf8))
         }
-        return RuleDefinition(id: id, cause: cause, status: status, literals: literals, regex: regex,
+        return RuleDefinition(id: id, cause: cause, pairBy: pairBy, status: status, literals: literals, regex: regex,
                               source: PatternSource(file: file.name, line: section.line, column: 1))
     }
 

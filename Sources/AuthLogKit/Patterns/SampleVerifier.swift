@@ -12,8 +12,9 @@ import Foundation
 ///     2026/11/20 06:25:15 [error] 1198#1198: *6 upstream timed out …
 ///
 /// `# expect:` states the event the next log line must produce (only the keys given are
-/// compared; `null` asserts absence), `none` that it produces none. A log line without an
-/// annotation must produce no event either. `# format:` states what detection must choose.
+/// compared; `null` asserts absence), `none` that it produces none. `"cause": "none"` states
+/// that the line is no failure but is kept as a request (rules with `cause = none`). A log
+/// line without an annotation must produce neither. `# format:` states what detection must choose.
 public struct SampleVerifier {
     public struct Failure: Sendable, CustomStringConvertible {
         public var file: String
@@ -94,12 +95,22 @@ public struct SampleVerifier {
         }
 
         var options = ScanOptions()
+        options.threads = 1  // the attempt observer below is not thread-safe
+        options.requestAnalysis = nil
         options.timeZone = TimeZone(identifier: "UTC")!
         options.now = Self.sampleNow
         let session = ScanSession(patterns: patterns, options: options, diagnostics: nil)
         var events: [Int: AuthEvent] = [:]
+        var attemptLines: Set<Int> = []  // lines kept as requests, not failures
         var report = ScanReport()
-        session.scan(LogInput(path: path, isExplicit: true), into: &report) { event in events[event.line] = event }
+        session.scan(LogInput(path: path, isExplicit: true), into: &report, onEvent: { event in events[event.line] = event },
+                     onAttempt: { attempt in
+                         events[attempt.line] = AuthEvent(
+                             time: attempt.time, file: attempt.file, line: attempt.line, format: attempt.format,
+                             ip: attempt.ip, method: attempt.method, path: attempt.path, status: attempt.status,
+                             user: attempt.user, cause: .http401, rule: attempt.rule, route: attempt.route)
+                         attemptLines.insert(attempt.line)
+                     })
         if let failure = report.unscanned.first {
             result.failures.append(Failure(file: path, line: 0, message: "not scanned: \(failure.reason)"))
             return
@@ -116,16 +127,16 @@ public struct SampleVerifier {
             result.rulesHit.insert(event.rule)
             guard let expectation = expectations[number] else {
                 result.failures.append(Failure(file: path, line: number, message:
-                    "unexpected event \(summary(event)); annotate it or fix the rule"))
+                    "unexpected event \(summary(event, attemptLines.contains(number))); annotate it or fix the rule"))
                 continue
             }
             guard let fields = expectation.fields else {
                 result.failures.append(Failure(file: path, line: number, message:
-                    "expected no event, got \(summary(event))"))
+                    "expected no event, got \(summary(event, attemptLines.contains(number)))"))
                 continue
             }
             for (key, expected) in fields.sorted(by: { $0.key < $1.key }) {
-                let actual = value(of: key, in: event)
+                let actual = value(of: key, in: event, isAttempt: attemptLines.contains(number))
                 if !same(expected, actual) {
                     result.failures.append(Failure(file: path, line: number, message:
                         "\(key): expected \(describe(expected)), got \(describe(actual ?? NSNull())) (\(event.rule))"))
@@ -145,9 +156,10 @@ public struct SampleVerifier {
         result.failures.sort { ($0.file, $0.line) < ($1.file, $1.line) }
     }
 
-    private func value(of key: String, in event: AuthEvent) -> Any? {
+    private func value(of key: String, in event: AuthEvent, isAttempt: Bool) -> Any? {
         switch key {
-        case "cause": event.cause.rawValue
+        case "cause": isAttempt ? "none" : event.cause.rawValue
+        case "route": event.route
         case "ip": event.ip
         case "user": event.user
         case "path": event.path
@@ -174,7 +186,7 @@ public struct SampleVerifier {
         return "\(value)"
     }
 
-    private func summary(_ event: AuthEvent) -> String {
-        "\(event.cause.rawValue) ip=\(event.ip ?? "-") user=\(event.user ?? "-") path=\(event.path ?? "-") (\(event.rule))"
+    private func summary(_ event: AuthEvent, _ isAttempt: Bool) -> String {
+        "\(isAttempt ? "request (cause none)" : event.cause.rawValue) ip=\(event.ip ?? "-") user=\(event.user ?? "-") path=\(event.path ?? "-") (\(event.rule))"
     }
 }

@@ -38,14 +38,38 @@ public enum JSONReport {
         json.endArray()
 
         writeEvents(report.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json)
+        if let requests = report.requests {
+            writeEvents(requests.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json,
+                        member: "requests") { json in
+                json.int("paired", requests.paired)
+                json.beginObject("by_layer")
+                for layer in RefusingLayer.allCases {
+                    json.int(layer.rawValue, requests.byLayer.first { $0.layer == layer }?.count ?? 0)
+                }
+                json.endObject()
+                json.beginObject("unexplained")
+                json.int("http_401_with_user", requests.unexplained.status401WithUser)
+                json.int("http_401_without_user", requests.unexplained.status401WithoutUser)
+                json.int("http_403_with_user", requests.unexplained.status403WithUser)
+                json.int("http_403_without_user", requests.unexplained.status403WithoutUser)
+                json.endObject()
+                json.int("lines_not_analysed", requests.linesNotAnalysed)
+            }
+            json.beginArray("findings")
+            for finding in requests.findings { FindingJSON.write(finding, into: &json) }
+            json.endArray()
+        }
         extra?(&json)
         json.endObject()
         return json.output + "\n"
     }
 
-    static func writeEvents(_ aggregate: FailureAggregate, formats: [String], top: Int, into json: inout JSONWriter) {
-        json.beginObject("events")
+    /// The tallies of `"events"` (one per log line) or `"requests"` (one per failed request).
+    static func writeEvents(_ aggregate: FailureAggregate, formats: [String], top: Int, into json: inout JSONWriter,
+                            member: String = "events", details: ((inout JSONWriter) -> Void)? = nil) {
+        json.beginObject(member)
         json.int("total", aggregate.total)
+        details?(&json)
         json.beginObject("time_range")
         json.string("first", aggregate.firstSeen.map(CivilTime.iso8601))
         json.string("last", aggregate.lastSeen.map(CivilTime.iso8601))

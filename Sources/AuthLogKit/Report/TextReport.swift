@@ -1,13 +1,19 @@
 /// The report a person reads in a terminal: a headline that answers "how bad, since when",
-/// then why (causes with their meaning), who (clients), where (paths), as whom (users), and
-/// what was read. Every piece of log text passes through `TerminalText.escape`.
+/// then what to do (findings), why (causes with their meaning, the layer that refused), who
+/// (clients), where (paths), as whom (users), and what was read. Counts are failed requests
+/// (an access line and the error line explaining it count once) when requests were joined.
+/// Every piece of log text passes through `TerminalText.escape`.
 public enum TextReport {
     public static func render(_ report: ScanReport, top: Int, style: TextStyle, includeFiles: Bool = true) -> String {
-        let aggregate = report.aggregate
+        let requests = report.requests
+        let aggregate = requests?.aggregate ?? report.aggregate
         var out = ""
         let scanned = report.files.count
-        var headline = "\(format(aggregate.total)) authentication failure\(aggregate.total == 1 ? "" : "s")"
-            + " in \(scanned) file\(scanned == 1 ? "" : "s")"
+        var headline = requests == nil
+            ? "\(format(aggregate.total)) authentication failure\(aggregate.total == 1 ? "" : "s")"
+            : "\(format(aggregate.total)) failed request\(aggregate.total == 1 ? "" : "s")"
+                + " (\(format(report.aggregate.total)) log line\(report.aggregate.total == 1 ? "" : "s"))"
+        headline += " in \(scanned) file\(scanned == 1 ? "" : "s")"
         if let first = aggregate.firstSeen, let last = aggregate.lastSeen {
             headline += ", \(CivilTime.shortDisplay(first)) → \(CivilTime.shortDisplay(last)) UTC"
         }
@@ -17,6 +23,9 @@ public enum TextReport {
             return out
         }
         out += glance(aggregate) + "\n"
+        if let requests {
+            out += "\n" + FindingText.section(requests.findings, perKind: min(top, 3), style: style)
+        }
 
         out += "\n" + style.bold("Why") + "\n"
         var causes = TextTable([.init(title: "CAUSE", alignment: .left), .init(title: "FAILURES", alignment: .right),
@@ -28,6 +37,10 @@ public enum TextReport {
                         bar(count, of: largest, width: 12), cause.meaning])
         }
         out += causes.render(style: style)
+        if let requests {
+            out += unexplainedNote(requests.unexplained, style: style)
+            out += "\n" + layerSection(requests, style: style)
+        }
 
         let ips = aggregate.topIPs(top)
         if !ips.isEmpty {
@@ -74,6 +87,32 @@ public enum TextReport {
                                       + " each may be over by at most the figure after ±.") + "\n"
         }
         if includeFiles { out += "\n" + filesSection(report, style: style) }
+        return out
+    }
+
+    /// Access-log refusals no other log explains, split by whether a user name was sent.
+    static func unexplainedNote(_ counts: UnexplainedCounts, style: TextStyle) -> String {
+        var parts: [String] = []
+        if counts.status401WithUser > 0 { parts.append("\(format(counts.status401WithUser)) 401 with a user name (a wrong password nothing else logged)") }
+        if counts.status401WithoutUser > 0 { parts.append("\(format(counts.status401WithoutUser)) 401 without one (no credentials sent, or lost on the way)") }
+        if counts.status403WithUser > 0 { parts.append("\(format(counts.status403WithUser)) 403 with a user name (logged in, not allowed)") }
+        if counts.status403WithoutUser > 0 { parts.append("\(format(counts.status403WithoutUser)) 403 without one") }
+        guard !parts.isEmpty else { return "" }
+        return style.dim("  http-401/http-403: " + parts.joined(separator: "; ")) + "\n"
+    }
+
+    static func layerSection(_ requests: RequestReport, style: TextStyle) -> String {
+        var out = style.bold("Which layer refused") + "\n"
+        var table = TextTable([.init(title: "LAYER", alignment: .left), .init(title: "REQUESTS", alignment: .right),
+                               .init(title: "SHARE", alignment: .right), .init(title: "MEANING", alignment: .left, maxWidth: 70)])
+        let total = requests.aggregate.total
+        for (layer, count) in requests.byLayer {
+            table.add([layer.rawValue, format(count), percent(count, of: total), layer.meaning])
+        }
+        out += table.render(style: style)
+        if requests.paired > 0 {
+            out += style.dim("  \(format(requests.paired)) access-log line(s) joined with the error/debug line that says why") + "\n"
+        }
         return out
     }
 

@@ -16,6 +16,7 @@ final class FileScanner {
     private let since: Int64?
     private let until: Int64?
     private let onEvent: (AuthEvent) -> Void
+    private let onAttempt: ((RequestAttempt) -> Void)?
     /// Lines fully counted so far in this stretch.
     private var linesCounted = 0
     /// Start offsets of the current block's lines holding NUL bytes, in order.
@@ -23,7 +24,8 @@ final class FileScanner {
     private var overlongRanges = [Int64](repeating: 0, count: 128)
 
     init(classifier: LineClassifier, path: String, formatForced: Bool, maxLineLength: Int,
-         since: Int64? = nil, until: Int64? = nil, onEvent: @escaping (AuthEvent) -> Void) {
+         since: Int64? = nil, until: Int64? = nil, onEvent: @escaping (AuthEvent) -> Void,
+         onAttempt: ((RequestAttempt) -> Void)? = nil) {
         self.since = since
         self.until = until
         self.classifier = classifier
@@ -33,6 +35,7 @@ final class FileScanner {
         self.matchesEveryLine = classifier.format.matchesEveryLine
         self.maxLineLength = maxLineLength
         self.onEvent = onEvent
+        self.onAttempt = onAttempt
     }
 
     /// `block` holds whole lines; only the input's very last line may lack its newline.
@@ -90,6 +93,14 @@ final class FileScanner {
                 stats.events += 1
                 if let time = event.time, stats.lastEventTime.map({ time > $0 }) ?? true { stats.lastEventTime = time }
                 onEvent(event)
+            case .attempt(let attempt):
+                guard let onAttempt else { continue }
+                if since != nil || until != nil {
+                    guard let time = attempt.time, since.map({ time >= $0 }) ?? true, until.map({ time < $0 }) ?? true else {
+                        continue
+                    }
+                }
+                onAttempt(attempt)
             case .noMatch:
                 break
             case .limitExceeded:

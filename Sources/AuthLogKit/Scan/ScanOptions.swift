@@ -27,6 +27,9 @@ public struct ScanOptions: Sendable {
     /// then left out too, and counted per file as outside the window.
     public var since: Int64? = nil
     public var until: Int64? = nil
+    /// Join access and error/debug lines into failed requests and look for findings
+    /// (nil: events only, as `follow` needs).
+    public var requestAnalysis: RequestAnalysisOptions? = RequestAnalysisOptions()
     /// Reports progress as bytes are scanned (for a progress line on a terminal).
     public var progress: ScanProgress? = nil
 

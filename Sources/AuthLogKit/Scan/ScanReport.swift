@@ -3,6 +3,8 @@ public struct ScanReport: Sendable {
     public var files: [FileStats] = []
     public var aggregate = FailureAggregate()
     public var unscanned: [UnscannedInput] = []
+    /// Failed requests (access and error/debug lines joined) and findings, unless disabled.
+    public var requests: RequestReport?
 
     public init() {}
 

@@ -25,11 +25,24 @@ public final class ScanSession: @unchecked Sendable {
     private let patterns: CompiledPatterns
     private let options: ScanOptions
     private weak var diagnostics: ScanDiagnostics?
+    /// Formats whose lines explain requests of other formats (error logs, debug.log).
+    private let detailFormats: Set<String>
+    /// Set for the length of a scan that keeps request lines (see `RequestCollector`).
+    private var collector: RequestCollector?
+    /// A collector handed in from outside (the second read of `RequestAnalysis`): it keeps
+    /// lines, but the scan does no analysis of its own.
+    private let injectedCollector: RequestCollector?
 
-    public init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?) {
+    public convenience init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?) {
+        self.init(patterns: patterns, options: options, diagnostics: diagnostics, collector: nil)
+    }
+
+    init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?, collector: RequestCollector?) {
         self.patterns = patterns
         self.options = options
         self.diagnostics = diagnostics
+        self.injectedCollector = collector
+        self.detailFormats = Set(patterns.patterns.formats.filter { !$0.pairsWith.isEmpty }.map(\.name))
     }
 
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input
@@ -47,10 +60,16 @@ public final class ScanSession: @unchecked Sendable {
         return report
     }
 
-    /// Scans one input into `report` (tests and the sample verifier use this).
-    public func scan(_ input: LogInput, into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)? = nil) {
+    /// Scans one input into `report` (tests and the sample verifier use this). `onAttempt`
+    /// sees the requests kept by `cause = none` rules; it is called from a worker thread.
+    public func scan(_ input: LogInput, into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)? = nil,
+                     onAttempt: ((RequestAttempt) -> Void)? = nil) {
+        attemptObserver = onAttempt
+        defer { attemptObserver = nil }
         scan([input], into: &report, onEvent: onEvent)
     }
+
+    private var attemptObserver: ((RequestAttempt) -> Void)?
 
     /// Scans inputs prepared by the caller (e.g. byte ranges chosen from a saved state).
     public func run(inputs: [LogInput], unscanned: [UnscannedInput] = [], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
@@ -137,6 +156,7 @@ public final class ScanSession: @unchecked Sendable {
             }
         }
         options.progress?.plan(bytes: plannedBytes, files: planned.compactMap { $0 }.count)
+        collector = injectedCollector ?? options.requestAnalysis.map { RequestCollector(limit: $0.maxRequests) }
 
         let outcomes = OutcomeStore(count: tasks.count, maxKeys: options.maxKeys)
         let classifiers = ClassifierCache(workers: max(1, options.threads), patterns: patterns, options: options)
@@ -166,6 +186,13 @@ public final class ScanSession: @unchecked Sendable {
             report.aggregate.merge(total)
         }
         merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
+
+        if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
+            report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
+                                              diagnostics: diagnostics)
+                .run(collector.take(), events: report.aggregate, files: report.files, inputs: inputs)
+        }
+        collector = nil
     }
 
     private func plannedEnd(_ plan: Planned?) -> Int {
@@ -244,8 +271,28 @@ public final class ScanSession: @unchecked Sendable {
         let maxKeys = options.maxKeys
         var aggregate = FailureAggregate(maxKeys: maxKeys)
         var pending: [AuthEvent] = []
+        let collector = self.collector
+        let detailFormats = self.detailFormats
+        let inputName = plan.input.path
+        var batch = RequestCollector.Batch(input: task.input)
+        let flushBatch = {
+            collector?.add(batch, inputName: inputName, detailFormats: detailFormats)
+            batch.events.removeAll(keepingCapacity: true)
+            batch.attempts.removeAll(keepingCapacity: true)
+        }
+        let observer = attemptObserver
+        let keepAttempt: ((RequestAttempt) -> Void)? = collector == nil && observer == nil ? nil : { attempt in
+            observer?(attempt)
+            guard collector != nil else { return }
+            batch.attempts.append(attempt)
+            if batch.count >= 4096 { flushBatch() }
+        }
         let emit: (AuthEvent) -> Void = { event in
             aggregate.add(event)
+            if collector != nil {
+                batch.events.append(event)
+                if batch.count >= 4096 { flushBatch() }
+            }
             if let stream {
                 pending.append(event)
                 if pending.count >= 4096 {
@@ -262,7 +309,7 @@ public final class ScanSession: @unchecked Sendable {
         case (.chunk(_, let range), .regular(let size, let format, let forced)):
             let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: plan.input.path,
                                       formatForced: forced, maxLineLength: options.maxLineLength,
-                                      since: options.since, until: options.until, onEvent: emit)
+                                      since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
             let descriptor = open(plan.input.path, O_RDONLY | O_CLOEXEC)
             if descriptor < 0 {
                 outcome.readError = String(cString: strerror(errno))
@@ -284,18 +331,21 @@ public final class ScanSession: @unchecked Sendable {
             outcome.stats = scanner.stats
             outcome.stats?.bytes = range.count  // chunks partition the file, overlong lines included
         case (.stream, .stream(let gzip)):
-            scanStream(plan.input, gzip: gzip, worker: worker, classifiers: classifiers, emit: emit, into: &outcome)
+            scanStream(plan.input, gzip: gzip, worker: worker, classifiers: classifiers, emit: emit, keepAttempt: keepAttempt,
+                       into: &outcome)
         default:
             preconditionFailure("task and plan disagree")
         }
         stream?.emit(pending, task: taskIndex)
+        flushBatch()
         outcome.aggregate = aggregate
         return outcome
     }
 
     /// Standard input, pipes and archives: read from start to end through a line buffer.
     private func scanStream(_ input: LogInput, gzip: Bool, worker: Int, classifiers: ClassifierCache,
-                            emit: @escaping (AuthEvent) -> Void, into outcome: inout TaskOutcome) {
+                            emit: @escaping (AuthEvent) -> Void, keepAttempt: ((RequestAttempt) -> Void)?,
+                            into outcome: inout TaskOutcome) {
         let descriptor = input.isStandardInput ? STDIN_FILENO : open(input.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             outcome.failure = UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true)
@@ -342,7 +392,7 @@ public final class ScanSession: @unchecked Sendable {
         }
         let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
                                   formatForced: chosen.forced, maxLineLength: options.maxLineLength,
-                                  since: options.since, until: options.until, onEvent: emit)
+                                  since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
         let reader = sample.withUnsafeBytes { buffer in
             LineBlockReader(source: FailingAfterSample(source, error: sampleError),
                             prefix: UnsafeRawBufferPointer(rebasing: buffer[..<sampled]),

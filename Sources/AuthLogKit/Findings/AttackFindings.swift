@@ -1,0 +1,114 @@
+/// Attacks: one address guessing (brute-force, credential-stuffing, login pressure), probing
+/// for secrets, or many addresses sharing the work on one user name.
+extension FindingDetector {
+    func singleSourceAttacks(_ state: inout DetectionState) -> [Finding] {
+        let thresholds = context.thresholds
+        let byClient = group({ FindingContext.isWrongCredential($0) }, by: \.ip)
+        var findings: [Finding] = []
+        for (ip, all) in byClient {
+            let indices = all.filter { !state.explained[$0] }
+            guard let address = context.text(ip), !indices.isEmpty else { continue }
+            var bySurface: [String: [Int]] = [:]
+            for index in indices { bySurface[context.surface(context.requests[index]), default: []].append(index) }
+            let (surface, onSurface) = bySurface.max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }!
+            let users = distinct(indices, \.user)
+            if onSurface.count >= thresholds.bruteForceFailures {
+                state.attackers.insert(ip)
+                findings.append(Finding(
+                    kind: .bruteForce, key: address,
+                    figures: [("failures", .int(onSurface.count)), ("surface", .text(surface)), ("users", .int(distinct(onSurface, \.user))),
+                              ("top_user", mostCommon(onSurface, \.user).map { .text($0) } ?? .text("-"))] + span(onSurface),
+                    evidence: context.evidence(onSurface),
+                    advice: "Block \(address) (fail2ban or a deny rule) and rate-limit \(surface): "
+                        + "it failed \(onSurface.count) times there. Check that no account it tried has a weak password.",
+                    weight: onSurface.count))
+            }
+            if users >= thresholds.stuffingUsers, indices.count >= thresholds.stuffingUsers {
+                state.attackers.insert(ip)
+                findings.append(Finding(
+                    kind: .credentialStuffing, key: address,
+                    figures: [("failures", .int(indices.count)), ("users", .int(users)),
+                              ("unknown_users", .int(indices.filter { context.requests[$0].cause == .unknownUser }.count)),
+                              ("surface", .text(surface))] + span(indices),
+                    evidence: context.evidence(indices),
+                    advice: "\(address) tried \(users) different user names: a leaked-credentials list. Block it, "
+                        + "and make sure real accounts use unique passwords or a second factor.",
+                    weight: users))
+            }
+        }
+        return findings
+    }
+
+    func probes() -> [Finding] {
+        let refused = group({ r in
+            (r.cause == .deniedByRule || r.cause == .http403) && context.text(r.path).map(FindingContext.isSensitive) == true
+        }, by: \.ip)
+        return refused.compactMap { ip, indices in
+            guard indices.count >= context.thresholds.probeRequests, let address = context.text(ip) else { return nil }
+            let paths = Set(indices.compactMap { context.text(context.requests[$0].path) }).sorted()
+            return Finding(
+                kind: .probe, key: address,
+                figures: [("requests", .int(indices.count)), ("paths", .int(paths.count)),
+                          ("examples", .text(paths.prefix(4).joined(separator: " ")))] + span(indices),
+                evidence: context.evidence(indices),
+                advice: "\(address) asked for files that must never be served (\(paths.prefix(2).joined(separator: ", "))…): "
+                    + "a scanner. The deny rules held; block it and check that nothing sensitive sits under the web root.",
+                weight: indices.count)
+        }
+    }
+
+    /// WordPress answers a failed form login with 200: without a plugin writing debug.log the
+    /// only trace of a password-guessing run is a stream of such POSTs.
+    func loginPressure(_ state: DetectionState) -> [Finding] {
+        var posts: [UInt32: (total: Int, unexplained: Int, first: RequestRecord?, evidence: [String])] = [:]
+        let post = context.strings.existingID("POST")
+        for (record, explained) in context.attempts where record.status == 200 && record.method == post {
+            guard let path = context.text(record.path), path == "/wp-login.php" || path == "/xmlrpc.php" else { continue }
+            var entry = posts[record.ip] ?? (0, 0, nil, [])
+            entry.total += 1
+            if !explained { entry.unexplained += 1 }
+            if entry.evidence.count < 3 { entry.evidence.append(context.reference(record)) }
+            posts[record.ip] = entry
+        }
+        return posts.compactMap { ip, entry in
+            // Failures debug.log explains are judged above as brute force or stuffing.
+            guard entry.total >= context.thresholds.loginPressurePosts, !state.attackers.contains(ip),
+                  entry.unexplained * 2 >= entry.total, let address = context.text(ip) else { return nil }
+            return Finding(
+                kind: .wordpressLoginPressure, key: address,
+                figures: [("posts", .int(entry.total)), ("unexplained", .int(entry.unexplained))],
+                evidence: entry.evidence,
+                advice: "\(address) POSTed \(entry.total) logins to wp-login.php/xmlrpc.php that WordPress answered 200, "
+                    + "which is how it answers a wrong password. Rate-limit the login (limit_req), disable XML-RPC if "
+                    + "unused, and log failed logins (a security plugin) to see the user names.",
+                weight: entry.total)
+        }
+    }
+
+    func distributedAttacks(_ state: DetectionState) -> [Finding] {
+        let byUser = group({ r in FindingContext.isWrongCredential(r) && r.user != 0 && !state.attackers.contains(r.ip)
+                                && !state.misconfigured.contains(r.ip) }, by: \.user)
+        return byUser.compactMap { user, all in
+            let indices = all.filter { !state.explained[$0] }
+            let ips = distinct(indices, \.ip)
+            guard ips >= context.thresholds.distributedIPs, let name = context.text(user) else { return nil }
+            return Finding(
+                kind: .distributedAttack, key: name,
+                figures: [("failures", .int(indices.count)), ("ips", .int(ips)),
+                          ("per_ip", .text(String(format1: Double(indices.count) / Double(ips))))] + span(indices),
+                evidence: context.evidence(indices),
+                advice: "\(ips) addresses each tried '\(name)' a few times: a botnet, below any per-address ban. "
+                    + "Rate-limit logins per user name, rename or disable '\(name)' if it is a default account, "
+                    + "and require a second factor.",
+                weight: ips)
+        }
+    }
+}
+
+extension String {
+    /// One decimal: 2.5
+    init(format1 value: Double) {
+        let tenths = (value * 10).rounded()
+        self = tenths.truncatingRemainder(dividingBy: 10) == 0 ? "\(Int(tenths / 10))" : "\(tenths / 10)"
+    }
+}

@@ -1,0 +1,60 @@
+/// Not attacks: a person who mistyped and then got in. Listed so that nobody blocks a colleague,
+/// and set aside before the attack detectors count anything.
+extension FindingDetector {
+    func userTypos(_ state: inout DetectionState) -> [Finding] {
+        let thresholds = context.thresholds
+        // Successes by client, in time order: a user name when the access line names one
+        // (basic auth), none for a WordPress form login (302 to the dashboard).
+        var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
+        for record in context.successes where record.hasTime {
+            successesByIP[record.ip, default: []].append((record.time, record.user))
+        }
+        let post = context.strings.existingID("POST")
+        for (record, _) in context.attempts where record.hasTime && record.status == 302 && record.method == post {
+            if context.text(record.path) == "/wp-login.php" { successesByIP[record.ip, default: []].append((record.time, 0)) }
+        }
+        let failuresByIP = group({ r in
+            r.hasTime && (FindingContext.isWrongCredential(r) || r.cause == .missingCredentials || r.cause == .http401)
+        }, by: \.ip)
+
+        var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, evidence: [String], paths: Set<String>)] = [:]
+        for (ip, failures) in failuresByIP {
+            guard var successes = successesByIP[ip] else { continue }
+            successes.sort { $0.time < $1.time }
+            var next = 0  // first failure not yet looked at
+            for success in successes {
+                var window: [Int] = []
+                while next < failures.count, context.requests[failures[next]].time <= success.time {
+                    let index = failures[next]
+                    next += 1
+                    if success.time - context.requests[index].time <= thresholds.typoWindow { window.append(index) }
+                }
+                guard !window.isEmpty, window.count <= thresholds.typoMaxFailures else { continue }
+                let named = window.map { context.requests[$0].user }.filter { $0 != 0 }
+                // A colleague tries one name (maybe mistyped); a guesser tries many.
+                guard Set(named).count <= 1 else { continue }
+                guard let user = context.text(success.user != 0 ? success.user : (named.first ?? 0)) else { continue }
+                for index in window { state.explained[index] = true }
+                var entry = byUser[user] ?? (0, 0, [], [], [])
+                entry.sessions += 1
+                entry.failures += window.count
+                entry.ips.insert(ip)
+                if entry.evidence.count < 3 { entry.evidence.append(context.reference(context.requests[window[0]])) }
+                if let path = context.text(context.requests[window[0]].path) { entry.paths.insert(path) }
+                byUser[user] = entry
+            }
+        }
+        return byUser.map { user, entry in
+            Finding(
+                kind: .userTypo, key: user,
+                figures: [("sessions", .int(entry.sessions)), ("failures", .int(entry.failures)), ("ips", .int(entry.ips.count)),
+                          ("paths", .text(entry.paths.sorted().prefix(3).joined(separator: " ")))],
+                evidence: entry.evidence,
+                advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(entry.failures) times") and then got in "
+                    + (entry.sessions == 1 ? "" : "(\(entry.sessions) times) ")
+                    + "from the same address: a mistyped password or the browser's first request without credentials. "
+                    + "Not an attack: do not block these addresses.",
+                weight: entry.sessions)
+        }
+    }
+}

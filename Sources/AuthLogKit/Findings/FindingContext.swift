@@ -1,0 +1,71 @@
+/// What the finding detectors share: the joined requests in time order, the lines they came
+/// from, the requests that were no failures, and helpers to name and cite them.
+struct FindingContext {
+    let requests: [FailedRequest]
+    let records: [RequestRecord]
+    let strings: StringInterner
+    let inputNames: [Int: String]
+    /// Access lines kept by `cause = none` rules, in log order (pass 1), with whether a
+    /// detail line explained them.
+    let attempts: [(record: RequestRecord, explained: Bool)]
+    /// Successful requests (2xx/3xx) read back for the paths and users failures concern.
+    let successes: [RequestRecord]
+    let thresholds: FindingThresholds
+
+    func text(_ id: UInt32) -> String? { strings[id] }
+
+    /// `file:line` of a request's most telling line: the one that says why, else the access line.
+    func reference(_ request: FailedRequest) -> String {
+        let index = request.detail >= 0 ? Int(request.detail) : Int(request.access)
+        return reference(records[index])
+    }
+
+    func reference(_ record: RequestRecord) -> String {
+        "\(inputNames[Int(record.input)] ?? "?"):\(record.line)"
+    }
+
+    /// The first few requests of a group, as evidence.
+    func evidence(_ indices: [Int], limit: Int = 3) -> [String] {
+        indices.prefix(limit).map { reference(requests[$0]) }
+    }
+
+    /// A guessed credential: the server said the user or the secret is wrong, or a 401 came
+    /// back to a request that carried a user name.
+    static func isWrongCredential(_ request: FailedRequest) -> Bool {
+        switch request.cause {
+        case .unknownUser, .passwordMismatch, .invalidClient: true
+        case .http401: request.userSent
+        default: false
+        }
+    }
+
+    /// Where a client logs in: WordPress's form and XML-RPC count as one surface, anything
+    /// else by its first path segment (`/admin/login` and `/admin/` are the same door).
+    func surface(_ request: FailedRequest) -> String {
+        guard let path = text(request.path) else {
+            return request.layer == .wordpress ? Self.wordpressLogin : "(no path)"
+        }
+        if path == "/wp-login.php" || path == "/xmlrpc.php" { return Self.wordpressLogin }
+        let afterSlash = path.dropFirst()
+        guard let slash = afterSlash.firstIndex(of: "/") else { return path }
+        return String(path[..<afterSlash.index(after: slash)])
+    }
+
+    static let wordpressLogin = "WordPress login (/wp-login.php, /xmlrpc.php)"
+
+    /// Files whose mere request is an attack: secrets, repositories, backups, server internals.
+    static func isSensitive(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        if lower.hasPrefix("/.well-known/") { return false }
+        if lower.contains("/.") { return true }  // .git .env .htpasswd .htaccess .aws .ssh …
+        let name = lower.split(separator: "/").last.map(String.init) ?? ""
+        if name.hasPrefix("wp-config.php") || name == "phpinfo.php" || name == "server-status" || name == "web.config" {
+            return true
+        }
+        for suffix in [".sql", ".bak", ".old", ".orig", ".swp", ".save", ".tar.gz", ".zip", ".tgz", ".7z", "~"]
+        where name.hasSuffix(suffix) {
+            return true
+        }
+        return lower.hasPrefix("/phpmyadmin") || lower.hasPrefix("/server-status")
+    }
+}

@@ -1,0 +1,34 @@
+/// Which layer of the stack refused a request: where to look and whom to ask.
+public enum RefusingLayer: String, CaseIterable, Sendable, Comparable {
+    /// nginx auth_basic or auth_pam, Apache mod_auth_basic/digest: the server checked the
+    /// credentials itself (its error log says so, or the path is one it protects).
+    case webServer = "web-server-auth"
+    /// An allow/deny rule of the server configuration (nginx `deny`, Apache `Require`).
+    case serverRule = "server-rule"
+    /// WordPress core, its REST API or an authentication plugin (debug.log, or a WordPress path).
+    case wordpress = "wordpress"
+    /// The application or upstream behind the server: the access log has the status, no log
+    /// authlog read says why.
+    case application = "application"
+
+    public var meaning: String {
+        switch self {
+        case .webServer: "the web server's own password check (auth_basic, mod_auth_*)"
+        case .serverRule: "an allow/deny rule in the server configuration"
+        case .wordpress: "WordPress, its REST API or an authentication plugin"
+        case .application: "the application or upstream behind the server (no log read says why)"
+        }
+    }
+
+    public static func < (lhs: RefusingLayer, rhs: RefusingLayer) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// WordPress URLs: the refusal came from WordPress even when debug.log is silent.
+    static func isWordPress(path: String?, route: String?) -> Bool {
+        if route != nil { return true }
+        guard let path else { return false }
+        return path.hasPrefix("/wp-json") || path.hasPrefix("/wp-admin") || path == "/wp-login.php"
+            || path == "/xmlrpc.php"
+    }
+}

@@ -1,0 +1,168 @@
+/// Joins access-log lines with the error-log and debug.log lines that explain them, so that
+/// each failed request counts once under its precise cause.
+///
+/// A detail line pairs with an access line of the same client whose format its format
+/// `pairs-with`, at the same second or, failing that, within `window` seconds (the error
+/// log may be written a moment later), and whose request agrees as the rule's `pair-by`
+/// says (see `PairingKey`). Lines of the same second are paired in log order, so equal
+/// requests pair first with first; exact seconds are all paired before any near one, so a
+/// near match never takes the partner of an exact one.
+struct RequestJoiner {
+    struct RuleInfo {
+        var pairBy: PairingKey
+        /// Formats (interned) whose access lines the rule's lines can pair with.
+        var pairsWith: Set<UInt32>
+    }
+
+    struct Result {
+        var requests: [FailedRequest]
+        var records: [RequestRecord]
+        var strings: StringInterner
+        var paired = 0
+    }
+
+    var window: Int64 = 2
+
+    func join(records unsorted: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns) -> Result {
+        // Log order, whatever order the workers finished in.
+        let records = unsorted.sorted { ($0.input, $0.line) < ($1.input, $1.line) }
+        var rules: [UInt32: RuleInfo] = [:]
+        for format in patterns.patterns.formats {
+            let pairsWith = Set(format.pairsWith.compactMap { strings.existingID($0) })
+            for rule in format.rules {
+                guard let id = strings.existingID("\(format.name)/\(rule.id)") else { continue }
+                rules[id] = RuleInfo(pairBy: rule.pairBy, pairsWith: pairsWith)
+            }
+        }
+
+        // Access lines by client and time, log order within.
+        var candidates = records.indices.filter { records[$0].side == .access && records[$0].hasTime }
+        candidates.sort { a, b in
+            let x = records[a], y = records[b]
+            return x.ip != y.ip ? x.ip < y.ip : x.time != y.time ? x.time < y.time : a < b
+        }
+        var used = [Bool](repeating: false, count: records.count)
+        var partner = [Int32](repeating: -1, count: records.count)
+        let loginPaths: Set<UInt32> = Set(["/wp-login.php", "/xmlrpc.php"].compactMap { strings.existingID($0) })
+        let post = strings.existingID("POST") ?? UInt32.max
+
+        func firstCandidate(ip: UInt32, time: Int64) -> Int {
+            var low = 0, high = candidates.count
+            while low < high {
+                let middle = (low + high) / 2
+                let record = records[candidates[middle]]
+                if record.ip < ip || (record.ip == ip && record.time < time) { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+
+        func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo) -> Bool {
+            guard info.pairsWith.contains(access.format) else { return false }
+            let failed = access.cause != RequestRecord.noCause
+            switch info.pairBy {
+            case .path:
+                return failed && access.path == detail.path && access.status == expectedStatus(detail)
+            case .filePath:
+                guard failed, access.status == expectedStatus(detail), let file = strings[detail.path],
+                      let url = strings[access.path], url.hasPrefix("/") else { return false }
+                return file.hasSuffix(url)
+            case .route:
+                return detail.path != 0 && access.route == detail.path && access.status == expectedStatus(detail)
+            case .loginForm:
+                return !failed && access.status == 200 && access.method == post && loginPaths.contains(access.path)
+            }
+        }
+
+        var paired = 0
+        for exact in [true, false] {
+            for index in records.indices where records[index].side == .detail && partner[index] < 0 {
+                let detail = records[index]
+                guard detail.hasTime, let info = rules[detail.rule] else { continue }
+                let from = exact ? detail.time : detail.time - window
+                let to = exact ? detail.time : detail.time + window
+                var best: Int? = nil
+                var bestScore = (Int64.max, 0)
+                var position = firstCandidate(ip: detail.ip, time: from)
+                while position < candidates.count {
+                    let candidate = candidates[position]
+                    let access = records[candidate]
+                    guard access.ip == detail.ip, access.time <= to else { break }
+                    position += 1
+                    guard !used[candidate], fits(access, detail, info) else { continue }
+                    // Nearest in time first; for a file path, the longest URL path that ends it.
+                    let tail = info.pairBy == .filePath ? -(strings[access.path]?.utf8.count ?? 0) : 0
+                    let score = (abs(access.time - detail.time), tail)
+                    if best == nil || score < bestScore {
+                        best = candidate
+                        bestScore = score
+                    }
+                }
+                if let best {
+                    used[best] = true
+                    partner[index] = Int32(best)
+                    partner[best] = Int32(index)
+                    paired += 1
+                }
+            }
+        }
+
+        var requests: [FailedRequest] = []
+        requests.reserveCapacity(records.count)
+        var layerOfPath: [UInt32: RefusingLayer] = [:]
+        for (index, record) in records.enumerated() {
+            guard let cause = record.failureCause else { continue }
+            if record.side == .access, partner[index] >= 0 { continue }  // counted with its detail line
+            if record.side == .detail {
+                let accessIndex = Int(partner[index])
+                let access = accessIndex >= 0 ? records[accessIndex] : nil
+                let pairBy = rules[record.rule]?.pairBy ?? .path
+                var path = access?.path ?? 0
+                if access == nil {
+                    switch pairBy {
+                    case .path, .filePath: path = record.path
+                    case .route, .loginForm: path = 0
+                    }
+                }
+                let layer = layer(ofDetail: record, cause: cause, strings: strings)
+                if path != 0, layerOfPath[path] == nil || layer == .webServer { layerOfPath[path] = layer }
+                requests.append(FailedRequest(
+                    time: access?.hasTime == true ? access!.time : record.time, ip: record.ip, path: path,
+                    route: pairBy == .route ? record.path : (access?.route ?? 0),
+                    user: record.user != 0 ? record.user : (access?.user ?? 0), method: access?.method ?? record.method,
+                    status: access?.status ?? record.status, cause: cause, layer: layer, format: record.format,
+                    access: accessIndex >= 0 ? Int32(accessIndex) : -1, detail: Int32(index)))
+            } else {
+                requests.append(FailedRequest(
+                    time: record.time, ip: record.ip, path: record.path, route: record.route, user: record.user,
+                    method: record.method, status: record.status, cause: cause, layer: .application,
+                    format: record.format, access: Int32(index), detail: -1))
+            }
+        }
+        // Access lines nobody explained: WordPress by their URL, else the layer that explained
+        // other refusals of the same path, else the application behind the server.
+        for index in requests.indices where requests[index].detail < 0 {
+            let request = requests[index]
+            if RefusingLayer.isWordPress(path: strings[request.path], route: strings[request.route]) {
+                requests[index].layer = .wordpress
+            } else if let known = layerOfPath[request.path] {
+                requests[index].layer = known
+            }
+        }
+        // Time order (log order within a second) for the detectors that follow clients in time.
+        let order = requests.indices.sorted { a, b in
+            let x = requests[a].time, y = requests[b].time
+            return x != y ? x < y : a < b
+        }
+        return Result(requests: order.map { requests[$0] }, records: records, strings: strings, paired: paired)
+    }
+
+    private func expectedStatus(_ detail: RequestRecord) -> UInt16 {
+        if detail.status != 0 { return detail.status }
+        return detail.cause == UInt8(Cause.deniedByRule.index) ? 403 : 401
+    }
+
+    private func layer(ofDetail record: RequestRecord, cause: Cause, strings: StringInterner) -> RefusingLayer {
+        if strings[record.format] == "wordpress" { return .wordpress }
+        return cause == .deniedByRule ? .serverRule : .webServer
+    }
+}

@@ -1,0 +1,43 @@
+/// Failed requests, each counted once under its most precise cause, and the findings drawn
+/// from them.
+public struct RequestReport: Sendable {
+    /// The same tallies as the events, counted per request.
+    public var aggregate = FailureAggregate()
+    /// Requests whose access line and error/debug line were joined.
+    public var paired = 0
+    /// Requests per layer that refused them, largest first.
+    public var byLayer: [(layer: RefusingLayer, count: Int)] = []
+    /// Access-log 401/403s nobody explained, split by whether a user name was sent: a 401
+    /// with a user is a wrong password the server did not log; without, a client that sent
+    /// none (or a header that got lost).
+    public var unexplained = UnexplainedCounts()
+    public var findings: [Finding] = []
+    /// Lines past the analysis limit: counted in the events, left out of pairing and findings.
+    public var linesNotAnalysed = 0
+    /// Successful requests read back (second pass) for user-typo and new-failure.
+    public var successesRead = 0
+
+    public init() {}
+}
+
+public struct UnexplainedCounts: Sendable, Equatable {
+    public var status401WithUser = 0
+    public var status401WithoutUser = 0
+    public var status403WithUser = 0
+    public var status403WithoutUser = 0
+    public init() {}
+}
+
+/// How requests are analysed; every threshold has a command-line flag.
+public struct RequestAnalysisOptions: Sendable {
+    public var thresholds = FindingThresholds()
+    /// Request lines kept for pairing and findings (48 bytes each plus distinct strings).
+    public var maxRequests = RequestCollector.defaultLimit
+    /// Seconds an error line may be apart from its access line when no line of the same
+    /// second fits.
+    public var pairingWindow: Int64 = 2
+    /// Read access logs a second time for the successes user-typo and new-failure need.
+    public var readSuccesses = true
+
+    public init() {}
+}
