@@ -45,10 +45,12 @@ struct ScanCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Log files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: [.short, .long], help: "Output: text (for people), json (authlog.report/1), ndjson (one event per line).")
+    @Option(name: [.short, .long], help: "Output: text (for people), json (authlog.report/1), ndjson (one event per line, then one line per finding with \"type\":\"finding\").")
     var output: OutputFormat = .text
 
     @OptionGroup var common: CommonScanOptions
+
+    @OptionGroup(title: "Findings") var findings: FindingOptions
 
     @Option(help: "Colour in text output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
@@ -64,6 +66,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         var (patterns, options) = try common.prepare()
+        options.requestAnalysis = findings.analysis
         let progress = ScanProgress()
         options.progress = progress
         let progressLine = ProgressLine.start(progress, quiet: common.quiet)
@@ -77,6 +80,7 @@ struct ScanCommand: ParsableCommand {
         case .ndjson:
             report = session.run(arguments: inputs) { event in stdout.write(event: event) }
             progressLine?.stop()
+            for finding in report.requests?.findings ?? [] { stdout.write(FindingJSON.line(finding)) }
         case .json:
             report = session.run(arguments: inputs)
             progressLine?.stop()

@@ -66,6 +66,8 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup var common: CommonScanOptions
 
+    @OptionGroup(title: "Findings") var findings: FindingOptions
+
     func validate() throws {
         for rule in failOn {
             do { _ = try FailOnRule(parsing: rule) } catch { throw ValidationError(error.description) }
@@ -77,6 +79,7 @@ struct SummaryCommand: ParsableCommand {
 
     func run() throws {
         var (patterns, options) = try common.prepare()
+        options.requestAnalysis = findings.analysis
         let now = Date()
         let nowSeconds = Int64(now.timeIntervalSince1970)
         options.now = now

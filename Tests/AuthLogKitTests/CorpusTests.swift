@@ -73,6 +73,23 @@ import Testing
         try compare("by_ip", aggregate.topIPs(50)) { $0.failures.count }
         try compare("by_path", aggregate.topPaths(50)) { $0.count }
         try compare("by_user", aggregate.topUsers(50)) { $0.count }
+
+        // Requests: an access line and the error/debug line explaining it count once.
+        let requestTruth = try #require(truth["requests"] as? [String: Any])
+        let requests = try #require(report.requests?.aggregate)
+        #expect(requests.total == requestTruth["total"] as? Int, "requests total")
+        let requestCauses = try #require(requestTruth["by_cause"] as? [String: Int])
+        for cause in Cause.allCases where cause != .notAuthorized {
+            #expect(requests.byCause[cause] == requestCauses[cause.rawValue], "requests cause \(cause.rawValue)")
+        }
+        func compareRequests<V>(_ name: String, _ ours: [(key: String, value: V, error: Int)], count: (V) -> Int) throws {
+            let expected = try #require(requestTruth[name] as? [String: Int])
+            #expect(Dictionary(uniqueKeysWithValues: ours.map { ($0.key, count($0.value)) }) == expected, "requests \(name) differs")
+            let expectedOrder = expected.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.key)
+            #expect(ours.map(\.key) == expectedOrder, "requests \(name) order")
+        }
+        try compareRequests("by_ip", requests.topIPs(50)) { $0.failures.count }
+        try compareRequests("by_path", requests.topPaths(50)) { $0.count }
     }
 
     /// The JSON report must not depend on how the work was split.

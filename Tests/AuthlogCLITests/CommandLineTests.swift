@@ -70,8 +70,13 @@ import Testing
         let result = try run(["scan", "samples"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty, "\(result.stderr)")
-        #expect(result.stdout.contains("authentication failures in"))
+        #expect(result.stdout.contains("failed requests ("))
         #expect(result.stdout.contains("Who: top clients"))
+        // Why and what now, without reading a log line: findings with advice, causes, layers.
+        #expect(result.stdout.contains("Findings"))
+        #expect(result.stdout.contains("brute-force                   192.0.2.10"))
+        #expect(result.stdout.contains("→ Block 192.0.2.10"))
+        #expect(result.stdout.contains("Which layer refused"))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 

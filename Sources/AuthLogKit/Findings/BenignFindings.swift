@@ -17,7 +17,7 @@ extension FindingDetector {
             r.hasTime && (FindingContext.isWrongCredential(r) || r.cause == .missingCredentials || r.cause == .http401)
         }, by: \.ip)
 
-        var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, evidence: [String], paths: Set<String>)] = [:]
+        var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, firstFailures: [Int], paths: Set<String>)] = [:]
         for (ip, failures) in failuresByIP {
             guard var successes = successesByIP[ip] else { continue }
             successes.sort { $0.time < $1.time }
@@ -39,7 +39,7 @@ extension FindingDetector {
                 entry.sessions += 1
                 entry.failures += window.count
                 entry.ips.insert(ip)
-                if entry.evidence.count < 3 { entry.evidence.append(context.reference(context.requests[window[0]])) }
+                entry.firstFailures.append(window[0])
                 if let path = context.text(context.requests[window[0]].path) { entry.paths.insert(path) }
                 byUser[user] = entry
             }
@@ -49,7 +49,7 @@ extension FindingDetector {
                 kind: .userTypo, key: user,
                 figures: [("sessions", .int(entry.sessions)), ("failures", .int(entry.failures)), ("ips", .int(entry.ips.count)),
                           ("paths", .text(entry.paths.sorted().prefix(3).joined(separator: " ")))],
-                evidence: entry.evidence,
+                evidence: context.evidence(entry.firstFailures.sorted()),  // oldest first, whatever the order of addresses
                 advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(entry.failures) times") and then got in "
                     + (entry.sessions == 1 ? "" : "(\(entry.sessions) times) ")
                     + "from the same address: a mistyped password or the browser's first request without credentials. "

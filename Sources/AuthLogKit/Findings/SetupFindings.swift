@@ -4,7 +4,9 @@ extension FindingDetector {
     /// The same address failing on the same path at a steady interval is a machine: an uptime
     /// monitor, a cron job, a deploy script, with a wrong or missing password.
     func misconfiguredClients(_ state: inout DetectionState) -> [Finding] {
-        let byClientPath = group({ $0.hasTime && $0.path != 0 }, by: { ClientPath(ip: $0.ip, path: $0.path) })
+        // Expired tokens and stale nonces have their own finding and advice.
+        let byClientPath = group({ $0.hasTime && $0.path != 0 && $0.cause != .expiredToken && $0.cause != .invalidNonce },
+                                 by: { ClientPath(ip: $0.ip, path: $0.path) })
         var findings: [Finding] = []
         for (key, all) in byClientPath where all.count >= context.thresholds.regularFailures {
             let indices = all.filter { !state.explained[$0] }
@@ -29,7 +31,8 @@ extension FindingDetector {
     }
 
     /// The typical gap between failures when at least 80 % of the gaps are within 10 % (and
-    /// at least 2 s) of it and it is at least 5 s; nil for an irregular series.
+    /// at least 2 s) of it and it is at least 30 s (schedules are set in minutes; a tool
+    /// firing every few seconds is guessing); nil for an irregular series.
     func steadyInterval(_ times: [Int64]) -> Int64? {
         let sorted = times.sorted()
         var gaps: [Int64] = []
@@ -38,7 +41,7 @@ extension FindingDetector {
         }
         guard gaps.count >= context.thresholds.regularFailures - 1 else { return nil }
         let median = gaps.sorted()[gaps.count / 2]
-        guard median >= 5 else { return nil }
+        guard median >= 30 else { return nil }
         let tolerance = max(2, median / 10)
         let steady = gaps.filter { abs($0 - median) <= tolerance }.count
         return steady * 5 >= gaps.count * 4 ? median : nil
