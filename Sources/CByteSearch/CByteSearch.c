@@ -111,3 +111,29 @@ size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsi
     }
     return length;
 }
+
+size_t authlog_find_named_user(const unsigned char *haystack, size_t length) {
+    size_t start = 0;
+    while (start < length) {
+        const unsigned char *line = haystack + start;
+        const unsigned char *newline = memchr(line, '\n', length - start);
+        size_t line_length = newline ? (size_t)(newline - line) : length - start;
+        size_t window = line_length < 512 ? line_length : 512;
+        // The first " [" opens the time; the field before it is the user, "-" when none.
+        const unsigned char *bracket = line;
+        size_t left = window;
+        while (left > 0 && (bracket = memchr(bracket, '[', left)) != NULL) {
+            size_t at = (size_t)(bracket - line);
+            if (at >= 2 && line[at - 1] == ' ') {
+                int anonymous = at >= 4 && line[at - 2] == '-' && line[at - 3] == ' ';
+                if (!anonymous) return start;
+                break;
+            }
+            bracket++;
+            left = window - (size_t)(bracket - line);
+        }
+        if (!newline) break;
+        start += line_length + 1;
+    }
+    return length;
+}

@@ -39,6 +39,15 @@ public struct BoundedTable<Value: Tally>: Sendable {
         insert(key, value, error: 0)
     }
 
+    /// Adds a tally counted elsewhere for `key` (a key's requests counted by id first).
+    mutating func add(_ key: String, tally: Value) {
+        if let slot = slotOfKey[key] {
+            values[slot].merge(tally)
+        } else {
+            insert(key, tally, error: 0)
+        }
+    }
+
     /// Adds another table's counts (a worker's partial result).
     mutating func merge(_ other: BoundedTable<Value>) {
         for (key, slot) in other.slotOfKey {

@@ -42,6 +42,20 @@ public struct FailureAggregate: Sendable {
         if let user = event.user { byUser.add(user, cause: event.cause, time: event.time) }
     }
 
+    /// Counts one failure in the totals only (cause, format, time); the caller adds the keyed
+    /// tallies with `add(_:tally:)` of the tables, once per key.
+    mutating func countTotals(cause: Cause, format: String, time: Int64?) {
+        total += 1
+        byCause.increment(cause)
+        countFormat(format, 1)
+        if let time {
+            if firstSeen == nil || time < firstSeen! { firstSeen = time }
+            if lastSeen == nil || time > lastSeen! { lastSeen = time }
+            let hour = CivilTime.floorDivide(time, 3600).0
+            if byHour[hour] != nil || byHour.count < Self.maxHours { byHour[hour, default: CauseCounts()].increment(cause) }
+        }
+    }
+
     public mutating func merge(_ other: FailureAggregate) {
         total += other.total
         byCause.merge(other.byCause)

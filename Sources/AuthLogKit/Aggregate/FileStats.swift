@@ -22,6 +22,8 @@ public struct FileStats: Sendable {
     public var outsideWindow = 0
     /// The latest time of an event read from this file.
     public var lastEventTime: Int64?
+    /// The time of the file's first line (when it has the format's head): when the log begins.
+    public var firstLineTime: Int64?
     public var skippedByReason: [SkipReason: Int] = [:]
     /// The first line skipped for each reason, for the diagnostic message.
     public var firstSkippedLine: [SkipReason: Int] = [:]
@@ -36,6 +38,7 @@ public struct FileStats: Sendable {
     /// Adds the counts of the next stretch of the same file (the next chunk), whose line
     /// numbers start after this one's lines.
     mutating func absorb(_ next: FileStats) {
+        if firstLineTime == nil { firstLineTime = next.firstLineTime }
         for (reason, line) in next.firstSkippedLine where firstSkippedLine[reason] == nil {
             firstSkippedLine[reason] = lines + line
         }

@@ -9,6 +9,8 @@ public struct CompiledRule: Sendable {
     /// Nil for a rule that records a request which is no failure (`cause = none`).
     public let cause: Cause?
     public let pairBy: PairingKey
+    /// The rule's lines are those that name a user (`prefilter = named-user`).
+    public let findsNamedUsers: Bool
     public let status: Int?
     /// `format/id`, as events report it.
     public let qualifiedID: String
@@ -59,8 +61,13 @@ public final class CompiledFormat: Sendable {
     let literals: [[UInt8]]
     /// True when some rule declares no literal: every line must then be matched.
     let matchesEveryLine: Bool
+    /// Some rule wants the lines that name a user (`prefilter = named-user`).
+    let findsNamedUsers: Bool
     let detect: Regex
     let hint: Regex?
+    /// The head alone, to read the time of a file's first line whatever it says.
+    let head: Regex
+    let headGroups: FieldGroups
 
     init(_ definition: FormatDefinition, wrapping inner: [FormatDefinition], expander: FragmentExpander) throws(PatternError) {
         self.name = definition.name
@@ -74,7 +81,8 @@ public final class CompiledFormat: Sendable {
                     let equivalents = !definition.wrapsOtherFormats ? [] : inner.filter { other in
                         other.name != format.name && other.rules.contains { $0.id == rule.id && $0.cause == rule.cause }
                     }.map { (format: $0.name, pathHints: $0.pathHints, qualifiedID: "\($0.name)/\(rule.id)") }
-                    rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, pairBy: rule.pairBy, status: rule.status,
+                    rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, pairBy: rule.pairBy,
+                                              findsNamedUsers: rule.findsNamedUsers, status: rule.status,
                                               qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents))
                 }
                 return "(*MARK:\(rules.count))(?:\(rule.regex.text))"
@@ -91,7 +99,8 @@ public final class CompiledFormat: Sendable {
         }
         let ruleSources = definition.wrapsOtherFormats ? inner.flatMap(\.rules) : definition.rules
         self.rules = rules
-        self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty }
+        self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty && !$0.findsNamedUsers }
+        self.findsNamedUsers = ruleSources.contains(where: \.findsNamedUsers)
         var literals: [[UInt8]] = []
         for literal in ruleSources.flatMap(\.literals) where !literals.contains(literal) {
             literals.append(literal)
@@ -101,6 +110,8 @@ public final class CompiledFormat: Sendable {
         do {
             pattern = try expander.expandSharingDefinitions(pattern)
             self.regex = try Regex(pattern, options: [.anchored, .duplicateNames, .dollarEndOnly])
+            self.head = try Regex(try expander.expandSharingDefinitions(definition.head.text),
+                                  options: [.anchored, .duplicateNames])
             self.detect = try Regex(try expander.expandSharingDefinitions(definition.detect.text),
                                     options: [.anchored, .duplicateNames])
             self.hint = try definition.hint.map { hint throws in
@@ -113,6 +124,7 @@ public final class CompiledFormat: Sendable {
                                message: "format '\(name)': its rules do not compile together: \(error)")
         }
         self.groups = FieldGroups(regex)
+        self.headGroups = FieldGroups(head)
     }
 }
 

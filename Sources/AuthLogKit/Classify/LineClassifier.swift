@@ -22,12 +22,27 @@ final class LineClassifier {
     /// A copy of the format's group numbers, read on every match without going through
     /// the shared format object.
     private let groups: FieldGroups
+    private lazy var headMatcher = Matcher(format.head, limits: limits)
+    private let limits: MatchLimits
 
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
         self.format = format
         self.matcher = Matcher(format.regex, limits: limits)
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
         self.groups = format.groups
+        self.limits = limits
+    }
+
+    /// The time a line states, read by the format's head alone: the first line of a file
+    /// tells when the log begins, whatever the line says.
+    func time(of line: UnsafeRawBufferPointer) -> Int64? {
+        guard case .match = headMatcher.match(line) else { return nil }
+        for numbers in [format.headGroups.time, format.headGroups.syslogTime] {
+            if let range = headMatcher.range(ofFirstSetGroupIn: numbers) {
+                return timestamps.parse(UnsafeRawBufferPointer(rebasing: line[range]))
+            }
+        }
+        return nil
     }
 
     func classify(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
@@ -72,6 +87,8 @@ final class LineClassifier {
             }
         }
 
+        // Another literal may have brought an anonymous line to a named-user rule.
+        if rule.findsNamedUsers, user == nil { return .noMatch }
         guard let cause = rule.cause else {
             return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
                                            ip: text(groups.ip, in: line), method: method, path: path, route: route,

@@ -16,7 +16,11 @@ struct LiteralPrefilter {
     /// `Int.max` when there is none left in the block; `-1` when not yet searched.
     private var nextHit: [Int]
 
-    init(literals: [[UInt8]]) {
+    /// Also a candidate: a line that names a user (see `authlog_find_named_user`).
+    private let namedUsers: Bool
+
+    init(literals: [[UInt8]], namedUsers: Bool = false) {
+        self.namedUsers = namedUsers
         var grouped: [(bytes: [UInt8], count: Int, length: Int)] = []
         for literal in literals where !literal.isEmpty {
             if let index = grouped.firstIndex(where: { $0.length == literal.count && $0.bytes.first == literal.first }) {
@@ -29,7 +33,7 @@ struct LiteralPrefilter {
         self.groups = grouped.map { group in
             (group.bytes, group.count, group.length, Self.probe(group.bytes, count: group.count, length: group.length))
         }
-        self.nextHit = [Int](repeating: -1, count: groups.count)
+        self.nextHit = [Int](repeating: -1, count: groups.count + (namedUsers ? 1 : 0))
     }
 
     /// Bytes from most to least common in web logs, roughly: the probe should be rare.
@@ -74,6 +78,14 @@ struct LiteralPrefilter {
                 nextHit[index] = offset == to - from ? Int.max : from + offset
             }
             earliest = min(earliest, nextHit[index])
+        }
+        if namedUsers {
+            let slot = groups.count
+            if nextHit[slot] != Int.max, nextHit[slot] < from {
+                let offset = authlog_find_named_user(bytes + from, to - from)
+                nextHit[slot] = offset == to - from ? Int.max : from + offset
+            }
+            earliest = min(earliest, nextHit[slot])
         }
         guard earliest != Int.max else { return nil }
         let lineStart = (ByteSearch.last(0x0A, in: base, from: from, to: earliest) ?? (from - 1)) + 1

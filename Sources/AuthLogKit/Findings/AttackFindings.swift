@@ -3,11 +3,11 @@
 extension FindingDetector {
     func singleSourceAttacks(_ state: inout DetectionState) -> [Finding] {
         let thresholds = context.thresholds
-        let byClient = group({ FindingContext.isWrongCredential($0) }, by: \.ip)
         var findings: [Finding] = []
-        for (ip, all) in byClient {
+        forEachGroup({ FindingContext.isWrongCredential($0) }, by: \.ip,
+                     minimum: min(thresholds.bruteForceFailures, thresholds.stuffingUsers)) { ip, all in
             let indices = all.filter { !state.explained[$0] }
-            guard let address = context.text(ip), !indices.isEmpty else { continue }
+            guard let address = context.text(ip), !indices.isEmpty else { return }
             var bySurface: [String: [Int]] = [:]
             for index in indices { bySurface[context.surface(context.requests[index]), default: []].append(index) }
             let (surface, onSurface) = bySurface.max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }!
@@ -39,22 +39,24 @@ extension FindingDetector {
         return findings
     }
 
-    func probes() -> [Finding] {
-        let refused = group({ r in
-            (r.cause == .deniedByRule || r.cause == .http403) && context.text(r.path).map(FindingContext.isSensitive) == true
-        }, by: \.ip)
-        return refused.compactMap { ip, indices in
-            guard indices.count >= context.thresholds.probeRequests, let address = context.text(ip) else { return nil }
+    func probes(_ state: inout DetectionState) -> [Finding] {
+        var findings: [Finding] = []
+        forEachGroup({ r in (r.cause == .deniedByRule || r.cause == .http403) && context.isSensitive(r.path) },
+                     by: \.ip, minimum: context.thresholds.probeRequests) { ip, group in
+            let indices = Array(group)
+            guard let address = context.text(ip) else { return }
+            state.attackers.insert(ip)
             let paths = Set(indices.compactMap { context.text(context.requests[$0].path) }).sorted()
-            return Finding(
+            findings.append(Finding(
                 kind: .probe, key: address,
                 figures: [("requests", .int(indices.count)), ("paths", .int(paths.count)),
                           ("examples", .text(paths.prefix(4).joined(separator: " ")))] + span(indices),
                 evidence: context.evidence(indices),
                 advice: "\(address) asked for files that must never be served (\(paths.prefix(2).joined(separator: ", "))…): "
                     + "a scanner. The deny rules held; block it and check that nothing sensitive sits under the web root.",
-                weight: indices.count)
+                weight: indices.count))
         }
+        return findings
     }
 
     /// WordPress answers a failed form login with 200: without a plugin writing debug.log the
@@ -85,14 +87,18 @@ extension FindingDetector {
         }
     }
 
-    func distributedAttacks(_ state: DetectionState) -> [Finding] {
-        let byUser = group({ r in FindingContext.isWrongCredential(r) && r.user != 0 && !state.attackers.contains(r.ip)
-                                && !state.misconfigured.contains(r.ip) }, by: \.user)
-        return byUser.compactMap { user, all in
-            let indices = all.filter { !state.explained[$0] }
+    func distributedAttacks(_ state: inout DetectionState) -> [Finding] {
+        let explained = state.explained
+        var findings: [Finding] = []
+        var botnets: [[Int]] = []
+        forEachGroup({ r in FindingContext.isWrongCredential(r) && r.user != 0 && !state.attackers.contains(r.ip)
+                           && !state.misconfigured.contains(r.ip) }, by: \.user,
+                     minimum: context.thresholds.distributedIPs) { user, all in
+            let indices = all.filter { !explained[$0] }
             let ips = distinct(indices, \.ip)
-            guard ips >= context.thresholds.distributedIPs, let name = context.text(user) else { return nil }
-            return Finding(
+            guard ips >= context.thresholds.distributedIPs, let name = context.text(user) else { return }
+            botnets.append(indices)
+            findings.append(Finding(
                 kind: .distributedAttack, key: name,
                 figures: [("failures", .int(indices.count)), ("ips", .int(ips)),
                           ("per_ip", .text(String(format1: Double(indices.count) / Double(ips))))] + span(indices),
@@ -100,8 +106,13 @@ extension FindingDetector {
                 advice: "\(ips) addresses each tried '\(name)' a few times: a botnet, below any per-address ban. "
                     + "Rate-limit logins per user name, rename or disable '\(name)' if it is a default account, "
                     + "and require a second factor.",
-                weight: ips)
+                weight: ips))
         }
+        // The botnet's addresses are attackers too, for what is judged after this.
+        for indices in botnets {
+            for index in indices { state.attackers.insert(context.requests[index].ip) }
+        }
+        return findings
     }
 }
 

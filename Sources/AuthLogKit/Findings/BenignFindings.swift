@@ -3,28 +3,30 @@
 extension FindingDetector {
     func userTypos(_ state: inout DetectionState) -> [Finding] {
         let thresholds = context.thresholds
-        // Successes by client, in time order: a user name when the access line names one
-        // (basic auth), none for a WordPress form login (302 to the dashboard).
+        // Successes by client, in time order: served requests that name their user (basic
+        // auth), and WordPress form logins answered 302 (to the dashboard; no user named).
         var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
-        for record in context.successes where record.hasTime {
-            successesByIP[record.ip, default: []].append((record.time, record.user))
-        }
         let post = context.strings.existingID("POST")
-        for (record, _) in context.attempts where record.hasTime && record.status == 302 && record.method == post {
-            if context.text(record.path) == "/wp-login.php" { successesByIP[record.ip, default: []].append((record.time, 0)) }
+        let loginForm = context.strings.existingID("/wp-login.php")
+        for (record, _) in context.attempts where record.hasTime && (200..<400).contains(record.status) {
+            if record.user != 0 {
+                successesByIP[record.ip, default: []].append((record.time, record.user))
+            } else if record.status == 302, record.method == post, record.path == loginForm {
+                successesByIP[record.ip, default: []].append((record.time, 0))
+            }
         }
-        let failuresByIP = group({ r in
-            r.hasTime && (FindingContext.isWrongCredential(r) || r.cause == .missingCredentials || r.cause == .http401)
-        }, by: \.ip)
 
         var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, firstFailures: [Int], paths: Set<String>)] = [:]
-        for (ip, failures) in failuresByIP {
-            guard var successes = successesByIP[ip] else { continue }
+        forEachGroup({ r in
+            r.hasTime && successesByIP[r.ip] != nil
+                && (FindingContext.isWrongCredential(r) || r.cause == .missingCredentials || r.cause == .http401)
+        }, by: \.ip) { ip, failures in
+            guard var successes = successesByIP[ip] else { return }
             successes.sort { $0.time < $1.time }
-            var next = 0  // first failure not yet looked at
+            var next = failures.startIndex  // first failure not yet looked at
             for success in successes {
                 var window: [Int] = []
-                while next < failures.count, context.requests[failures[next]].time <= success.time {
+                while next < failures.endIndex, context.requests[failures[next]].time <= success.time {
                     let index = failures[next]
                     next += 1
                     if success.time - context.requests[index].time <= thresholds.typoWindow { window.append(index) }

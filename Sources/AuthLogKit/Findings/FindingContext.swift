@@ -8,11 +8,26 @@ struct FindingContext {
     /// Access lines kept by `cause = none` rules, in log order (pass 1), with whether a
     /// detail line explained them.
     let attempts: [(record: RequestRecord, explained: Bool)]
-    /// Successful requests (2xx/3xx) read back for the paths and users failures concern.
-    let successes: [RequestRecord]
     let thresholds: FindingThresholds
+    /// Per string id, worked out once: the login surface of a path, and whether it is sensitive.
+    private let surfaces: [String]
+    private let sensitive: [Bool]
+
+    init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
+         attempts: [(record: RequestRecord, explained: Bool)], thresholds: FindingThresholds) {
+        self.requests = requests
+        self.records = records
+        self.strings = strings
+        self.inputNames = inputNames
+        self.attempts = attempts
+        self.thresholds = thresholds
+        self.surfaces = strings.strings.map(Self.surface(of:))
+        self.sensitive = strings.strings.map(Self.isSensitive)
+    }
 
     func text(_ id: UInt32) -> String? { strings[id] }
+
+    func isSensitive(_ path: UInt32) -> Bool { path != 0 && sensitive[Int(path)] }
 
     /// `file:line` of a request's most telling line: the one that says why, else the access line.
     func reference(_ request: FailedRequest) -> String {
@@ -42,9 +57,11 @@ struct FindingContext {
     /// Where a client logs in: WordPress's form and XML-RPC count as one surface, anything
     /// else by its first path segment (`/admin/login` and `/admin/` are the same door).
     func surface(_ request: FailedRequest) -> String {
-        guard let path = text(request.path) else {
-            return request.layer == .wordpress ? Self.wordpressLogin : "(no path)"
-        }
+        guard request.path != 0 else { return request.layer == .wordpress ? Self.wordpressLogin : "(no path)" }
+        return surfaces[Int(request.path)]
+    }
+
+    private static func surface(of path: String) -> String {
         if path == "/wp-login.php" || path == "/xmlrpc.php" { return Self.wordpressLogin }
         let afterSlash = path.dropFirst()
         guard let slash = afterSlash.firstIndex(of: "/") else { return path }

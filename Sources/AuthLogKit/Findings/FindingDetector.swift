@@ -7,23 +7,34 @@
 /// 3. then attacks from one address (brute-force, credential-stuffing, probe, login pressure),
 ///    then attacks spread over many (distributed-attack), counting only addresses that are
 ///    neither of the above;
-/// 4. and what to fix in the setup (missing Authorization header, expiring credentials, a
-///    path that started failing).
+/// 4. and what to fix in the setup (missing Authorization header, expiring credentials);
+/// 5. last, paths that started failing, among the failures nothing above explains; they
+///    need the successes of those paths, which `SuccessReader` reads for the candidates.
 struct FindingDetector {
     let context: FindingContext
+    private(set) var state: DetectionState
 
-    func run() -> [Finding] {
-        var state = DetectionState(count: context.requests.count)
+    init(context: FindingContext) {
+        self.context = context
+        self.state = DetectionState(count: context.requests.count)
+    }
+
+    /// Every finding but new-failure.
+    mutating func run() -> [Finding] {
         var findings: [Finding] = []
         findings += userTypos(&state)
         findings += misconfiguredClients(&state)
         findings += singleSourceAttacks(&state)
-        findings += probes()
+        findings += probes(&state)
         findings += loginPressure(state)
-        findings += distributedAttacks(state)
+        findings += distributedAttacks(&state)
         findings += missingAuthorizationHeader()
         findings += expiredCredentials()
-        findings += newFailures()
+        return findings
+    }
+
+    /// Kind order, then weight, then key: the order of every output.
+    static func sorted(_ findings: [Finding]) -> [Finding] {
         let order = Finding.Kind.allCases
         return findings.sorted {
             let a = order.firstIndex(of: $0.kind)!, b = order.firstIndex(of: $1.kind)!
@@ -45,11 +56,43 @@ struct DetectionState {
 }
 
 extension FindingDetector {
-    /// Request indices grouped by a key, each group in time order.
-    func group<Key: Hashable>(_ include: (FailedRequest) -> Bool, by key: (FailedRequest) -> Key) -> [Key: [Int]] {
-        var groups: [Key: [Int]] = [:]
+    /// Calls `body` with each group of requests sharing a string id (address, path, user),
+    /// in time order, groups in id order. One sorted array of packed (id, index) integers
+    /// and slices of it: a flood of a million addresses with one request each costs no
+    /// allocation per address.
+    func forEachGroup(_ include: (FailedRequest) -> Bool, by key: (FailedRequest) -> UInt32,
+                      minimum: Int = 1, _ body: (UInt32, ArraySlice<Int>) -> Void) {
+        var packed: [UInt64] = []
         for (index, request) in context.requests.enumerated() where include(request) {
-            groups[key(request), default: []].append(index)
+            packed.append(UInt64(key(request)) << 32 | UInt64(index))
+        }
+        packed.sort()
+        let indices = packed.map { Int($0 & 0xFFFF_FFFF) }
+        var start = 0
+        while start < packed.count {
+            let id = packed[start] >> 32
+            var end = start + 1
+            while end < packed.count, packed[end] >> 32 == id { end += 1 }
+            if end - start >= minimum { body(UInt32(id), indices[start..<end]) }
+            start = end
+        }
+    }
+
+    /// Request indices grouped by (address, path), each group in time order.
+    func groupByClientAndPath(_ include: (FailedRequest) -> Bool) -> [(key: ClientPath, indices: [Int])] {
+        var keyed: [(key: UInt64, index: Int)] = []
+        for (index, request) in context.requests.enumerated() where include(request) {
+            keyed.append((UInt64(request.ip) << 32 | UInt64(request.path), index))
+        }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        var groups: [(key: ClientPath, indices: [Int])] = []
+        var start = 0
+        while start < keyed.count {
+            var end = start
+            while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
+            groups.append((ClientPath(ip: UInt32(keyed[start].key >> 32), path: UInt32(keyed[start].key & 0xFFFF_FFFF)),
+                           keyed[start..<end].map(\.index)))
+            start = end
         }
         return groups
     }

@@ -1,34 +1,61 @@
 /// A path that served its clients and then refused most of them from some moment on: a
-/// rotated key, a changed rule, a deploy. Needs the successes the second read collected.
+/// rotated key, a changed rule, a deploy. Judged on the failures nothing else explains,
+/// with the successes of the candidate paths, which a second narrow read collects.
 extension FindingDetector {
-    func newFailures() -> [Finding] {
-        var successesByPath: [UInt32: [Int64]] = [:]
-        for record in context.successes where record.hasTime && record.path != 0 {
-            successesByPath[record.path, default: []].append(record.time)
+    /// Paths worth reading back: refused again and again to several clients that are neither
+    /// attackers nor misconfigured (a client that used to be served retries), and first
+    /// refused well after the access logs begin (`logStart`; a path refused from the first
+    /// minutes on cannot be seen serving before). At most `limit`, most clients first.
+    func newFailureCandidates(logStart: Int64?, limit: Int) -> [UInt32] {
+        guard let logStart else { return [] }
+        var failuresOfClient: [UInt32: [UInt32: Int]] = [:]
+        var first: [UInt32: Int64] = [:]
+        for (index, request) in context.requests.enumerated() where isCandidateFailure(index) {
+            failuresOfClient[request.path, default: [:]][request.ip, default: 0] += 1
+            if first[request.path] == nil { first[request.path] = request.time }  // time order
         }
-        guard !successesByPath.isEmpty else { return [] }
-        let failuresByPath = group({ $0.hasTime && successesByPath[$0.path] != nil && !FindingContext.isWrongCredential($0) },
-                                   by: \.path)
+        let clients = failuresOfClient.mapValues { Set($0.filter { $0.value >= 2 }.keys) }
+        return clients.filter { $0.value.count >= context.thresholds.newFailureClients && first[$0.key]! >= logStart + 600 }
+            .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count
+                      : (context.text($0.key) ?? "") < (context.text($1.key) ?? "") }
+            .prefix(limit).map(\.key)
+    }
+
+    /// A refusal a change would cause: a key or password that no longer works, a new rule.
+    /// Not a browser's first request without credentials, an expiring token or nonce (their
+    /// own finding), or an unknown user name.
+    private func isCandidateFailure(_ index: Int) -> Bool {
+        let request = context.requests[index]
+        switch request.cause {
+        case .missingCredentials, .expiredToken, .invalidNonce, .unknownUser, .wrongScheme: return false
+        default: break
+        }
+        return request.hasTime && request.path != 0 && !state.explained[index] && !state.attackers.contains(request.ip)
+            && !state.misconfigured.contains(request.ip)
+    }
+
+    /// `served` holds the times each candidate path answered 2xx/3xx.
+    func newFailures(served: [UInt32: [Int64]]) -> [Finding] {
         var findings: [Finding] = []
-        for (path, failures) in failuresByPath {
-            guard let name = context.text(path), let successes = successesByPath[path]?.sorted() else { continue }
-            // Walk the failures in time order; the change is the earliest failure after which
-            // at least 80 % of the requests fail, from enough clients, having served before.
+        for (path, unsortedSuccesses) in served {
+            let failures = context.requests.indices.filter { context.requests[$0].path == path && isCandidateFailure($0) }
+            guard let name = context.text(path), !failures.isEmpty else { continue }
+            let successes = unsortedSuccesses.sorted()
+            // The change is the earliest failure after which at least 80 % of the requests
+            // fail, from enough clients, the path having served at least 3 before.
             var clientsAfter = [Int](repeating: 0, count: failures.count + 1)
             var seen: Set<UInt32> = []
             for position in failures.indices.reversed() {
                 seen.insert(context.requests[failures[position]].ip)
                 clientsAfter[position] = seen.count
             }
-            var successIndex = 0
+            var servedBefore = 0
             for (position, index) in failures.enumerated() {
                 let change = context.requests[index].time
-                while successIndex < successes.count, successes[successIndex] < change { successIndex += 1 }
-                let servedBefore = successIndex
+                while servedBefore < successes.count, successes[servedBefore] < change { servedBefore += 1 }
                 let failedAfter = failures.count - position
                 let servedAfter = successes.count - servedBefore
-                guard servedBefore >= 3 else { continue }
-                guard clientsAfter[position] >= context.thresholds.newFailureClients,
+                guard servedBefore >= 3, clientsAfter[position] >= context.thresholds.newFailureClients,
                       failedAfter * 5 >= (failedAfter + servedAfter) * 4 else { continue }
                 let after = Array(failures[position...])
                 let cause = mostCommonCause(after)

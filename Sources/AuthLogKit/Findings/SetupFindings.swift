@@ -5,8 +5,7 @@ extension FindingDetector {
     /// monitor, a cron job, a deploy script, with a wrong or missing password.
     func misconfiguredClients(_ state: inout DetectionState) -> [Finding] {
         // Expired tokens and stale nonces have their own finding and advice.
-        let byClientPath = group({ $0.hasTime && $0.path != 0 && $0.cause != .expiredToken && $0.cause != .invalidNonce },
-                                 by: { ClientPath(ip: $0.ip, path: $0.path) })
+        let byClientPath = groupByClientAndPath { $0.hasTime && $0.path != 0 && $0.cause != .expiredToken && $0.cause != .invalidNonce }
         var findings: [Finding] = []
         for (key, all) in byClientPath where all.count >= context.thresholds.regularFailures {
             let indices = all.filter { !state.explained[$0] }

@@ -43,6 +43,9 @@ public struct RuleDefinition: Sendable {
     /// Byte strings of which a matching line contains at least one. Lines containing none
     /// are never handed to PCRE2 (see `LiteralPrefilter`). Empty: every line is tried.
     public var literals: [[UInt8]]
+    /// `prefilter = named-user`: the rule's lines are those of the Common Log Format that
+    /// name a user (the field before "[time]" is not "-"), which no literal can find.
+    public var findsNamedUsers = false
     public var regex: PatternText
     public var source: PatternSource
 }

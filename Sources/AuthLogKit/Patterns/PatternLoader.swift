@@ -177,7 +177,7 @@ public enum PatternLoader {
 
     private static func ruleSection(_ section: PatternFileParser.Section, file: File,
                                     expander: FragmentExpander) throws(PatternError) -> RuleDefinition {
-        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by"], file: file)
+        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by", "prefilter"], file: file)
         let id = String(section.header.dropFirst("rule".count)).trimmingSpaces()
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw PatternError(file: file.name, line: section.line,
@@ -225,7 +225,16 @@ public enum PatternLoader {
             }
             literals.append(Array(literal.utf8))
         }
-        return RuleDefinition(id: id, cause: cause, pairBy: pairBy, status: status, literals: literals, regex: regex,
+        var findsNamedUsers = false
+        if let entry = section.value("prefilter") {
+            guard entry.value == "named-user" else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "unknown prefilter '\(entry.value)'; the only one is named-user")
+            }
+            findsNamedUsers = true
+        }
+        return RuleDefinition(id: id, cause: cause, pairBy: pairBy, status: status, literals: literals,
+                              findsNamedUsers: findsNamedUsers, regex: regex,
                               source: PatternSource(file: file.name, line: section.line, column: 1))
     }
 

@@ -11,28 +11,37 @@ struct RequestAnalysis {
         var report = RequestReport()
         report.linesNotAnalysed = collected.dropped
         if collected.dropped > 0 {
-            diagnostics?.warning("request pairing and findings cover the first \(collected.records.count) authentication "
-                                 + "lines; \(collected.dropped) more were counted as events only (raise --max-requests)")
+            diagnostics?.warning("pairing and findings cover the first \(collected.records.count) authentication lines "
+                                 + "only (at most \(settings.maxRequests) lines and \(RequestCollector.maxStrings) distinct "
+                                 + "addresses, paths and names are kept; --max-requests raises the first); "
+                                 + "\(collected.dropped) more were counted, and requests are counted as lines")
         }
+        var clock = PhaseClock()
+        clock.mark("scan")
         var joiner = RequestJoiner()
         joiner.window = settings.pairingWindow
         let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns)
+        clock.mark("join")
         report.paired = joined.paired
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
 
         var layers: [RefusingLayer: Int] = [:]
         let strings = joined.strings
+        // Without any error or debug line, every request is its access line: the events'
+        // tables are the requests' (shared, not copied or counted again). Past the limit,
+        // requests cannot be told apart for the lines not kept: they count as lines.
+        let onlyAccessLines = !joined.records.contains { $0.side == .detail } || collected.dropped > 0
+        if onlyAccessLines { report.aggregate = events }
+        var tallies = RequestTallies(strings: onlyAccessLines ? 0 : strings.strings.count)
         var formatNames: [UInt32: String] = [:]
         for request in joined.requests {
             layers[request.layer, default: 0] += 1
             let format = formatNames[request.format] ?? strings[request.format] ?? "?"
             formatNames[request.format] = format
-            let record = joined.records[Int(request.detail >= 0 ? request.detail : request.access)]
-            report.aggregate.add(AuthEvent(
-                time: request.hasTime ? request.time : nil, file: collected.inputNames[Int(record.input)] ?? "?",
-                line: Int(record.line), format: format, ip: strings[request.ip], method: strings[request.method],
-                path: strings[request.path], status: request.status == 0 ? nil : Int(request.status),
-                user: strings[request.user], cause: request.cause, rule: strings[record.rule] ?? ""))
+            if !onlyAccessLines {
+                report.aggregate.countTotals(cause: request.cause, format: format, time: request.hasTime ? request.time : nil)
+                tallies.add(request)
+            }
             if request.detail < 0 {
                 switch (request.cause, request.userSent) {
                 case (.http401, true): report.unexplained.status401WithUser += 1
@@ -43,34 +52,34 @@ struct RequestAnalysis {
                 }
             }
         }
-        // Lines past the limit still count, unpaired, so totals stay true.
-        if collected.dropped > 0 { report.aggregate.merge(remainder(events: events, analysed: collected.records.count)) }
+        if !onlyAccessLines { tallies.fill(&report.aggregate, strings: strings) }
         report.byLayer = layers.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.layer < $1.layer }
 
+        clock.mark("aggregate")
         var explained = [Bool](repeating: false, count: joined.records.count)
         for request in joined.requests where request.access >= 0 && request.detail >= 0 { explained[Int(request.access)] = true }
         let attempts = joined.records.indices.filter { joined.records[$0].side == .access && joined.records[$0].failureCause == nil }
             .map { (record: joined.records[$0], explained: explained[$0]) }
 
-        var successes: [RequestRecord] = []
-        var successStrings = strings
+        let context = FindingContext(requests: joined.requests, records: joined.records, strings: strings,
+                                     inputNames: collected.inputNames, attempts: attempts, thresholds: settings.thresholds)
+        var detector = FindingDetector(context: context)
+        var findings = detector.run()
+        clock.mark("findings")
         if settings.readSuccesses {
-            (successes, successStrings) = SuccessReader(patterns: patterns, options: options)
-                .read(for: joined, thresholds: settings.thresholds, files: files, inputs: inputs)
-            report.successesRead = successes.count
+            let accessFormats = Set(patterns.patterns.formats.flatMap(\.pairsWith))
+            let logStart = files.filter { accessFormats.contains($0.format ?? "") }.compactMap(\.firstLineTime).min()
+            let candidates = detector.newFailureCandidates(logStart: logStart, limit: SuccessReader.maxPaths)
+            clock.note("candidates: \(candidates.map { strings[$0] ?? "" })")
+            if !candidates.isEmpty {
+                let served = SuccessReader(patterns: patterns, options: options)
+                    .read(paths: candidates, strings: strings, files: files, inputs: inputs)
+                report.successesRead = served.values.reduce(0) { $0 + $1.count }
+                findings += detector.newFailures(served: served)
+            }
         }
-        let context = FindingContext(requests: joined.requests, records: joined.records, strings: successStrings,
-                                     inputNames: collected.inputNames, attempts: attempts, successes: successes,
-                                     thresholds: settings.thresholds)
-        report.findings = FindingDetector(context: context).run()
+        report.findings = FindingDetector.sorted(findings)
+        clock.mark("new failures")
         return report
-    }
-
-    /// With lines left out of the analysis, requests cannot be told from events for them; the
-    /// report then counts them as events so that no failure goes missing.
-    private func remainder(events: FailureAggregate, analysed: Int) -> FailureAggregate {
-        var rest = FailureAggregate(maxKeys: options.maxKeys)
-        rest.total = max(0, events.total - analysed)
-        return rest
     }
 }

@@ -23,9 +23,8 @@ struct RequestJoiner {
 
     var window: Int64 = 2
 
-    func join(records unsorted: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns) -> Result {
-        // Log order, whatever order the workers finished in.
-        let records = unsorted.sorted { ($0.input, $0.line) < ($1.input, $1.line) }
+    /// `records` in log order (input, then line), as `RequestCollector.take` gives them.
+    func join(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns) -> Result {
         var rules: [UInt32: RuleInfo] = [:]
         for format in patterns.patterns.formats {
             let pairsWith = Set(format.pairsWith.compactMap { strings.existingID($0) })
@@ -35,12 +34,16 @@ struct RequestJoiner {
             }
         }
 
-        // Access lines by client and time, log order within.
-        var candidates = records.indices.filter { records[$0].side == .access && records[$0].hasTime }
-        candidates.sort { a, b in
-            let x = records[a], y = records[b]
-            return x.ip != y.ip ? x.ip < y.ip : x.time != y.time ? x.time < y.time : a < b
+        // Access lines by client and time, log order within: sorted on one packed integer.
+        let base = records.lazy.filter(\.hasTime).map(\.time).min() ?? 0
+        var keyed: [(key: UInt64, index: Int32)] = []
+        keyed.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() where record.side == .access && record.hasTime {
+            keyed.append((UInt64(record.ip) << 32 | UInt64(UInt32(clamping: record.time - base)), Int32(index)))
         }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        let candidates = keyed.map { Int($0.index) }
+        keyed = []
         var used = [Bool](repeating: false, count: records.count)
         var partner = [Int32](repeating: -1, count: records.count)
         let loginPaths: Set<UInt32> = Set(["/wp-login.php", "/xmlrpc.php"].compactMap { strings.existingID($0) })
@@ -107,7 +110,7 @@ struct RequestJoiner {
         }
 
         var requests: [FailedRequest] = []
-        requests.reserveCapacity(records.count)
+        requests.reserveCapacity(records.count - paired - records.lazy.filter { $0.failureCause == nil }.count)
         var layerOfPath: [UInt32: RefusingLayer] = [:]
         for (index, record) in records.enumerated() {
             guard let cause = record.failureCause else { continue }
@@ -148,12 +151,14 @@ struct RequestJoiner {
                 requests[index].layer = known
             }
         }
-        // Time order (log order within a second) for the detectors that follow clients in time.
-        let order = requests.indices.sorted { a, b in
-            let x = requests[a].time, y = requests[b].time
-            return x != y ? x < y : a < b
+        // Time order (log order within a second) for the detectors that follow clients in
+        // time; requests without a time go last. Sorted on one packed integer per request.
+        // In place, ties by the line that made the request (records are in log order).
+        requests.sort { a, b in
+            let x = a.hasTime ? a.time : Int64.max, y = b.hasTime ? b.time : Int64.max
+            return x != y ? x < y : max(a.access, a.detail) < max(b.access, b.detail)
         }
-        return Result(requests: order.map { requests[$0] }, records: records, strings: strings, paired: paired)
+        return Result(requests: requests, records: records, strings: strings, paired: paired)
     }
 
     private func expectedStatus(_ detail: RequestRecord) -> UInt16 {

@@ -31,7 +31,7 @@ final class FileScanner {
         self.classifier = classifier
         self.stats = FileStats(path: path, format: classifier.format.name)
         self.stats.formatForced = formatForced
-        self.prefilter = LiteralPrefilter(literals: classifier.format.literals)
+        self.prefilter = LiteralPrefilter(literals: classifier.format.literals, namedUsers: classifier.format.findsNamedUsers)
         self.matchesEveryLine = classifier.format.matchesEveryLine
         self.maxLineLength = maxLineLength
         self.onEvent = onEvent
@@ -43,8 +43,21 @@ final class FileScanner {
     /// One pass counts newlines (SIMD) between the candidate lines the prefilter finds, and
     /// notices on the way any line longer than the limit; candidate lines are measured
     /// directly. So every byte is counted once, and only candidates are looked at closer.
+    /// Set when the stretch begins at the start of the file: its first line's time is kept.
+    var readsFileStart = false
+
     func scan(_ block: UnsafeRawBufferPointer) {
         guard let base = block.baseAddress, block.count > 0 else { return }
+        if readsFileStart, linesCounted == 0, stats.bytes == 0 {
+            // The first line with a readable time among the first few (comments, a banner
+            // or a damaged line may come before).
+            var start = 0
+            for _ in 0..<16 where start < min(block.count, 16 << 10) && stats.firstLineTime == nil {
+                let end = ByteSearch.first(0x0A, in: base, from: start, to: block.count) ?? block.count
+                stats.firstLineTime = classifier.time(of: UnsafeRawBufferPointer(rebasing: block[start..<min(end, start + 4096)]))
+                start = end + 1
+            }
+        }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         let end = block.count
         stats.bytes += end

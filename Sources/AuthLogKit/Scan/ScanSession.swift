@@ -185,13 +185,22 @@ public final class ScanSession: @unchecked Sendable {
         } else {
             report.aggregate.merge(total)
         }
-        merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: failures, into: &report)
+        let finished = outcomes.all
+        merge(inputs: inputs, tasks: tasks, outcomes: finished, failures: failures, into: &report)
 
+        // A chunk counts its lines from its own start: add the lines of the chunks before it.
+        var lineOffsets = [Int](repeating: 0, count: tasks.count)
+        var linesSoFar: [Int: Int] = [:]
+        for (index, task) in tasks.enumerated() {
+            lineOffsets[index] = linesSoFar[task.input] ?? 0
+            linesSoFar[task.input, default: 0] += finished[index]?.stats?.lines ?? 0
+        }
         if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(), events: report.aggregate, files: report.files, inputs: inputs)
+                .run(collector.take(lineOffsets: lineOffsets), events: report.aggregate, files: report.files, inputs: inputs)
         }
+        injectedCollector?.setLineOffsets(lineOffsets)
         collector = nil
     }
 
@@ -274,7 +283,7 @@ public final class ScanSession: @unchecked Sendable {
         let collector = self.collector
         let detailFormats = self.detailFormats
         let inputName = plan.input.path
-        var batch = RequestCollector.Batch(input: task.input)
+        var batch = RequestCollector.Batch(input: task.input, task: taskIndex)
         let flushBatch = {
             collector?.add(batch, inputName: inputName, detailFormats: detailFormats)
             batch.events.removeAll(keepingCapacity: true)
@@ -310,6 +319,7 @@ public final class ScanSession: @unchecked Sendable {
             let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: plan.input.path,
                                       formatForced: forced, maxLineLength: options.maxLineLength,
                                       since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
+            scanner.readsFileStart = range.lowerBound == 0
             let descriptor = open(plan.input.path, O_RDONLY | O_CLOEXEC)
             if descriptor < 0 {
                 outcome.readError = String(cString: strerror(errno))
@@ -393,6 +403,7 @@ public final class ScanSession: @unchecked Sendable {
         let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
                                   formatForced: chosen.forced, maxLineLength: options.maxLineLength,
                                   since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
+        scanner.readsFileStart = input.byteRange == nil
         let reader = sample.withUnsafeBytes { buffer in
             LineBlockReader(source: FailingAfterSample(source, error: sampleError),
                             prefix: UnsafeRawBufferPointer(rebasing: buffer[..<sampled]),

@@ -34,3 +34,7 @@ size_t authlog_count_newlines(const unsigned char *bytes, size_t length);
 // faster than one memmem(3) pass per needle. The caller picks a rare byte as the probe.
 size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsigned char *needles,
                         size_t count, size_t needle_length, size_t probe);
+// Offset of the first line in haystack[0, length) (which starts at a line start) whose
+// Common Log Format user field, the field before the first " [", is not "-"; `length` if
+// none. No literal marks such lines; this finds them at a few bytes' look per line.
+size_t authlog_find_named_user(const unsigned char *haystack, size_t length);
