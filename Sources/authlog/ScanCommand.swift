@@ -29,6 +29,13 @@ struct ScanCommand: ParsableCommand {
             A directory contributes the log files in it and below it, rotated siblings \
             (access.log.1) included, oldest first. authlog only reads its inputs.
 
+            An access-log 401/403 and the error-log or debug.log line explaining it are one failed \
+            request, counted once under its precise cause. The report leads with findings: \
+            attacks to block (brute-force, credential-stuffing, distributed-attack, probe, \
+            wordpress-login-pressure), things to fix (misconfigured-client, \
+            missing-authorization-header, expired-credentials, new-failure) and colleagues who \
+            only mistyped (user-typo), each with its evidence (file:line) and advice.
+
             EXAMPLES
               authlog scan /var/log/nginx /var/www/wp-content/debug.log
               authlog scan --output json samples/ > report.json

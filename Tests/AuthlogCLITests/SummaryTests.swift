@@ -157,6 +157,33 @@ import Testing
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "") at line \(parser.lineNumber)")
     }
 
+    /// Findings are in every summary output, and their log text is escaped for each.
+    @Test func findingsAppearInEveryOutputEscaped() throws {
+        let (root, _) = try sandbox()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let log = root.appendingPathComponent("nginx-access.log")
+        let guesses = (0..<25).map { index in
+            "192.0.2.10 - <b>x</b> [21/Nov/2026:01:00:\(String(format: "%02d", index)) +0000] \"GET /admin/ HTTP/1.1\" 401 179 \"-\" \"Hydra\"\n"
+        }.joined()
+        try append(guesses, to: log)
+        let text = try cli.run(["summary", "--output", "text", log.path])
+        #expect(text.stdout.contains("brute-force") && text.stdout.contains("192.0.2.10"), "\(text.stdout)")
+        let markdown = try cli.run(["summary", "--output", "markdown", log.path])
+        #expect(markdown.stdout.contains("## Findings") && markdown.stdout.contains("**brute-force**"))
+        #expect(!markdown.stdout.contains("<b>"), "log text is escaped in Markdown")
+        let json = try cli.run(["summary", "--output", "json", log.path])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["kind"] as? String == "brute-force" && $0["key"] as? String == "192.0.2.10" })
+        let page = root.appendingPathComponent("report.html")
+        #expect(try cli.run(["summary", "--output", "html", "--output-file", page.path, log.path]).status == 0)
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains("<h2>Findings</h2>") && html.contains("brute-force"))
+        #expect(html.contains("&lt;b&gt;x&lt;/b&gt;") && !html.contains("<b>x"))
+        let parser = XMLParser(data: Data(html.replacingOccurrences(of: "<!DOCTYPE html>", with: "").utf8))
+        #expect(parser.parse())
+    }
+
     @Test func failOnExitsThreeAndQuietIfEmptyPrintsNothing() throws {
         let (root, _) = try sandbox()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -11,8 +11,8 @@ public struct Finding: Sendable {
         case misconfiguredClient = "misconfigured-client"
         case missingAuthorizationHeader = "missing-authorization-header"
         case expiredCredentials = "expired-credentials"
-        case userTypo = "user-typo"
         case newFailure = "new-failure"
+        case userTypo = "user-typo"
 
         /// Attacks to block, things to fix, and things to leave alone.
         public var category: Category {

@@ -74,7 +74,9 @@ public enum FindingText {
         case .expiredCredentials:
             return "\(int("failures")) failures from \(int("clients")) client(s), up to \(int("busiest_hour")) in one hour, most from \(text("top_client"))" + span
         case .userTypo:
-            return "failed \(int("failures")) time(s), then got in: \(int("sessions")) session(s) from \(int("ips")) address(es) on \(text("paths"))"
+            let failures = finding.figure("failures") == .int(1) ? "once" : "\(int("failures")) times"
+            let sessions = finding.figure("sessions") == .int(1) ? "" : " (\(int("sessions")) times, from \(int("ips")) addresses)"
+            return "failed \(failures), then got in\(sessions), on \(text("paths"))"
         case .newFailure:
             return "refused \(int("failures")) times (\(text("cause"))) to \(int("clients")) clients since \(text("since")) UTC; served \(int("served_before")) before"
         }

@@ -16,6 +16,15 @@ public enum SummaryHTML {
         if document.total > 0 { h += "<p class=\"glance\">" + escape(TextReport.glance(aggregate)) + "</p>" }
         h += "</header>"
 
+        if let findings = document.report.requests?.findings, !findings.isEmpty {
+            h += "<section><h2>Findings</h2><table class=\"findings\"><thead><tr><th>Kind</th><th>Key</th><th>What</th><th>What to do</th></tr></thead><tbody>"
+            for finding in findings {
+                h += "<tr class=\"" + finding.kind.category.rawValue + "\"><td>" + finding.kind.rawValue + "</td><td>"
+                    + escape(finding.key) + "</td><td>" + escape(FindingText.describe(finding)) + "</td><td>"
+                    + escape(finding.advice) + "</td></tr>"
+            }
+            h += "</tbody></table></section>"
+        }
         if document.total > 0 {
             h += "<section><h2>Failures over time</h2>" + timeline(aggregate) + legend(aggregate) + "</section>"
             h += "<section><h2>Why</h2><table><thead><tr><th>Cause</th><th class=\"n\">Failures</th><th class=\"n\">Share</th><th>Meaning</th></tr></thead><tbody>"
@@ -190,6 +199,8 @@ public enum SummaryHTML {
         .key{font-family:ui-monospace,Menlo,Consolas,monospace;max-width:30em;overflow:hidden;text-overflow:ellipsis}\
         .chart{width:100%;height:auto}.axis{font-size:11px;fill:#555}.label{font-size:12px;font-family:ui-monospace,monospace;fill:#222}\
         .bar{fill:#d62728}.base{stroke:#999}.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.35em;border-radius:2px}\
-        .legend span{margin-right:.9em;white-space:nowrap}footer{margin-top:2em;font-size:.85em}
+        .legend span{margin-right:.9em;white-space:nowrap}footer{margin-top:2em;font-size:.85em}\
+        .findings{display:table}.findings td{white-space:normal;vertical-align:top}.findings td:nth-child(2){font-family:ui-monospace,monospace}\
+        .attack td:first-child{color:#b00;font-weight:600}.fix td:first-child{color:#a60;font-weight:600}.benign td:first-child{color:#080}
         """
 }

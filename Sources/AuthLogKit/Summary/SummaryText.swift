@@ -19,6 +19,17 @@ public enum SummaryText {
         if document.total > 0 {
             out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown) : TextReport.glance(aggregate)) + "\n"
         }
+        if let findings = document.report.requests?.findings, !findings.isEmpty {
+            if flavor == .markdown {
+                heading("Findings")
+                for finding in findings {
+                    out += "- **\(finding.kind.rawValue)** `\(escape(finding.key, .markdown))`: "
+                        + escape(FindingText.describe(finding), .markdown) + ". " + escape(finding.advice, .markdown) + "\n"
+                }
+            } else {
+                out += "\n" + FindingText.section(findings, perKind: min(document.top, 3), style: style)
+            }
+        }
 
         if document.total > 0 {
             heading("Why")
