@@ -63,6 +63,28 @@ import Testing
         #expect(text.contains("/a\\x1b]0;pwned\\x07"))
     }
 
+    /// Findings quote log text (user names, paths) in their figures and advice: escaped too.
+    @Test func findingsNeverCarryRawEscapesOrBreakJSON() throws {
+        let hostileUser = "\u{1B}]0;pwned\u{07}\u{1B}[31mroot\u{202E}"
+        var log = ""
+        for second in 0..<25 {
+            log += "192.0.2.10 - \(hostileUser) [21/Nov/2026:01:00:\(String(format: "%02d", second)) +0000] \"GET /adm\u{1B}[2Jin/ HTTP/1.1\" 401 179 \"-\" \"x\"\n"
+        }
+        let outcome = try scan(log, name: "nginx-access.log")
+        let finding = try #require(outcome.report.requests?.findings.first { $0.kind == .bruteForce })
+        #expect(finding.key == "192.0.2.10")
+        let text = TextReport.render(outcome.report, top: 5, style: TextStyle(enabled: false))
+        #expect(text.contains("brute-force"))
+        #expect(!text.contains("\u{1B}") && !text.contains("\u{07}") && !text.contains("\u{202E}"), "raw control characters reached the terminal")
+        let json = JSONReport.render(outcome.report, top: 5, generator: "test")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let findings = try #require(document["findings"] as? [[String: Any]])
+        let figures = try #require(findings.first?["figures"] as? [String: Any])
+        #expect(figures["top_user"] as? String == hostileUser, "JSON keeps the text exactly, escaped as JSON")
+        let line = FindingJSON.line(finding)
+        #expect(line.hasSuffix("}\n") && !line.dropLast().contains("\n") && !line.contains("\u{1B}"))
+    }
+
     @Test func jsonStaysValidForEveryByte() throws {
         // Every byte value in a user name and a path, through NDJSON and the JSON report.
         var bytes = Array("203.0.113.9 - u".utf8)
