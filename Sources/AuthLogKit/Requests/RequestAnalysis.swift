@@ -1,5 +1,5 @@
-/// After a scan: join request lines, count requests, read back the successes the findings
-/// need, and run the finding detectors.
+/// After a scan: join request lines, count requests, run the finding detectors, and for
+/// new-failure candidates read back the successes of their paths.
 struct RequestAnalysis {
     let patterns: CompiledPatterns
     let options: ScanOptions
@@ -7,7 +7,9 @@ struct RequestAnalysis {
     weak var diagnostics: ScanDiagnostics?
 
     func run(_ collected: (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int),
-             events: FailureAggregate, files: [FileStats], inputs: [LogInput]) -> RequestReport {
+             events: FailureAggregate, files: [FileStats], inputs: [LogInput], clock: PhaseClock) -> RequestReport {
+        var clock = clock
+        clock.mark("scan")
         var report = RequestReport()
         report.linesNotAnalysed = collected.dropped
         if collected.dropped > 0 {
@@ -16,8 +18,6 @@ struct RequestAnalysis {
                                  + "addresses, paths and names are kept; --max-requests raises the first); "
                                  + "\(collected.dropped) more were counted, and requests are counted as lines")
         }
-        var clock = PhaseClock()
-        clock.mark("scan")
         var joiner = RequestJoiner()
         joiner.window = settings.pairingWindow
         let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns)

@@ -14,7 +14,7 @@ public struct RequestReport: Sendable {
     public var findings: [Finding] = []
     /// Lines past the analysis limit: counted in the events, left out of pairing and findings.
     public var linesNotAnalysed = 0
-    /// Successful requests read back (second pass) for user-typo and new-failure.
+    /// Successful requests read back by the second, narrow read (new-failure candidates).
     public var successesRead = 0
 
     public init() {}
@@ -36,7 +36,7 @@ public struct RequestAnalysisOptions: Sendable {
     /// Seconds an error line may be apart from its access line when no line of the same
     /// second fits.
     public var pairingWindow: Int64 = 2
-    /// Read access logs a second time for the successes user-typo and new-failure need.
+    /// Read the access logs a second time, narrowly, for the successes new-failure needs.
     public var readSuccesses = true
 
     public init() {}

@@ -125,6 +125,7 @@ public final class ScanSession: @unchecked Sendable {
     }
 
     private func scan(_ inputs: [LogInput], into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)?) {
+        let clock = PhaseClock()
         var planned: [Planned?] = []
         var failures: [Int: UnscannedInput] = [:]
         for (index, input) in inputs.enumerated() {
@@ -198,7 +199,8 @@ public final class ScanSession: @unchecked Sendable {
         if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(lineOffsets: lineOffsets), events: report.aggregate, files: report.files, inputs: inputs)
+                .run(collector.take(lineOffsets: lineOffsets), events: report.aggregate, files: report.files, inputs: inputs,
+                     clock: clock)
         }
         injectedCollector?.setLineOffsets(lineOffsets)
         collector = nil
