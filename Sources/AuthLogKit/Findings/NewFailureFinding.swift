@@ -6,6 +6,8 @@ extension FindingDetector {
     /// attackers nor misconfigured (a client that used to be served retries), and first
     /// refused well after the access logs begin (`logStart`; a path refused from the first
     /// minutes on cannot be seen serving before). At most `limit`, most clients first.
+    private var rootPath: UInt32 { context.strings.existingID("/") ?? UInt32.max }
+
     func newFailureCandidates(logStart: Int64?, limit: Int) -> [UInt32] {
         guard let logStart else { return [] }
         var failuresOfClient: [UInt32: [UInt32: Int]] = [:]
@@ -24,8 +26,11 @@ extension FindingDetector {
     /// A refusal a change would cause: a key or password that no longer works, a new rule.
     /// Not a browser's first request without credentials, an expiring token or nonce (their
     /// own finding), or an unknown user name.
+    /// The site's root is no candidate either: it is every visitor's first page, and the
+    /// path of every `?rest_route=` call.
     private func isCandidateFailure(_ index: Int) -> Bool {
         let request = context.requests[index]
+        guard request.path != rootPath else { return false }
         switch request.cause {
         case .missingCredentials, .expiredToken, .invalidNonce, .unknownUser, .wrongScheme: return false
         default: break
@@ -42,7 +47,8 @@ extension FindingDetector {
             guard let name = context.text(path), !failures.isEmpty else { continue }
             let successes = unsortedSuccesses.sorted()
             // The change is the earliest failure after which at least 80 % of the requests
-            // fail, from enough clients, the path having served at least 3 before.
+            // fail, from enough clients, the path having served at least 3 before and failed
+            // at most 20 % of its requests then (a path that always failed often did not change).
             var clientsAfter = [Int](repeating: 0, count: failures.count + 1)
             var seen: Set<UInt32> = []
             for position in failures.indices.reversed() {
@@ -55,7 +61,9 @@ extension FindingDetector {
                 while servedBefore < successes.count, successes[servedBefore] < change { servedBefore += 1 }
                 let failedAfter = failures.count - position
                 let servedAfter = successes.count - servedBefore
-                guard servedBefore >= 3, clientsAfter[position] >= context.thresholds.newFailureClients,
+                let failedBefore = position
+                guard servedBefore >= 3, failedBefore * 5 <= (failedBefore + servedBefore),
+                      clientsAfter[position] >= context.thresholds.newFailureClients,
                       failedAfter * 5 >= (failedAfter + servedAfter) * 4 else { continue }
                 let after = Array(failures[position...])
                 let cause = mostCommonCause(after)

@@ -32,14 +32,20 @@ struct SuccessReader {
         return times
     }
 
-    /// The access formats with one rule: any 2xx/3xx answer, on lines holding a path.
+    /// The access formats with one rule: any 2xx/3xx answer, on lines holding a path. The
+    /// literals are cut to one length, so that one SIMD pass finds them all (they share the
+    /// leading " /"); the request's path is compared whole afterwards.
     private func servedPatterns(_ paths: [String], formats: Set<String>) throws -> CompiledPatterns {
+        var literals = paths.map { Array((" " + $0).utf8) }
+        if let shortest = literals.map(\.count).min(), shortest >= 6 {
+            literals = Array(Set(literals.map { Array($0.prefix(shortest)) })).sorted { $0.lexicographicallyPrecedes($1) }
+        }
         var set = patterns.patterns
         set.formats = set.formats.filter { formats.contains($0.name) && !$0.wrapsOtherFormats }.map { format in
             var served = format
             let source = PatternSource(file: "(built in)", line: 0, column: 0)
             served.rules = [RuleDefinition(
-                id: "served", cause: nil, status: nil, literals: paths.map { Array((" " + $0).utf8) },
+                id: "served", cause: nil, status: nil, literals: literals,
                 regex: PatternText(text: #"<REQUEST>"\ (?<status>[23]\d\d)\ "#, source: source), source: source)]
             return served
         }
