@@ -4,20 +4,23 @@
 extension FindingDetector {
     /// Paths worth reading back: refused again and again to several clients that are neither
     /// attackers nor misconfigured (a client that used to be served retries), and first
-    /// refused well after the access logs begin (`logStart`; a path refused from the first
-    /// minutes on cannot be seen serving before). At most `limit`, most clients first.
+    /// refused well after the access log holding that refusal begins (`logStarts`, by input;
+    /// a path refused from the first minutes on cannot be seen serving before). At most
+    /// `limit`, most clients first.
     private var rootPath: UInt32 { context.strings.existingID("/") ?? UInt32.max }
 
-    func newFailureCandidates(logStart: Int64?, limit: Int) -> [UInt32] {
-        guard let logStart else { return [] }
+    func newFailureCandidates(logStarts: [Int: Int64], limit: Int) -> [UInt32] {
         var failuresOfClient: [UInt32: [UInt32: Int]] = [:]
-        var first: [UInt32: Int64] = [:]
-        for (index, request) in context.requests.enumerated() where isCandidateFailure(index) {
+        var lateEnough: [UInt32: Bool] = [:]
+        for (index, request) in context.requests.enumerated() where isCandidateFailure(index) && request.access >= 0 {
             failuresOfClient[request.path, default: [:]][request.ip, default: 0] += 1
-            if first[request.path] == nil { first[request.path] = request.time }  // time order
+            if lateEnough[request.path] == nil {  // the path's first refusal (time order)
+                let start = logStarts[Int(context.records[Int(request.access)].input)]
+                lateEnough[request.path] = start.map { request.time >= $0 + 600 } ?? false
+            }
         }
         let clients = failuresOfClient.mapValues { Set($0.filter { $0.value >= 2 }.keys) }
-        return clients.filter { $0.value.count >= context.thresholds.newFailureClients && first[$0.key]! >= logStart + 600 }
+        return clients.filter { $0.value.count >= context.thresholds.newFailureClients && lateEnough[$0.key] == true }
             .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count
                       : (context.text($0.key) ?? "") < (context.text($1.key) ?? "") }
             .prefix(limit).map(\.key)

@@ -67,9 +67,10 @@ struct RequestAnalysis {
         var findings = detector.run()
         clock.mark("findings")
         if settings.readSuccesses {
-            let accessFormats = Set(patterns.patterns.formats.flatMap(\.pairsWith))
-            let logStart = files.filter { accessFormats.contains($0.format ?? "") }.compactMap(\.firstLineTime).min()
-            let candidates = detector.newFailureCandidates(logStart: logStart, limit: SuccessReader.maxPaths)
+            let startOfFile = Dictionary(files.compactMap { file in file.firstLineTime.map { (file.path, $0) } },
+                                         uniquingKeysWith: min)
+            let logStarts = collected.inputNames.compactMapValues { startOfFile[$0] }
+            let candidates = detector.newFailureCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
             clock.note("candidates: \(candidates.map { strings[$0] ?? "" })")
             if !candidates.isEmpty {
                 let served = SuccessReader(patterns: patterns, options: options)
