@@ -6,7 +6,8 @@ import Testing
 /// corpus test proves the counts at scale; these pin down each rule of the pairing.
 @Suite struct RequestPairingTests {
     /// Writes the files into a temporary directory and scans it.
-    func requests(_ files: [String: String], configure: (inout ScanOptions) -> Void = { _ in }) throws -> RequestReport {
+    func requests(_ files: [String: String], diagnostics: ScanDiagnostics? = nil,
+                  configure: (inout ScanOptions) -> Void = { _ in }) throws -> RequestReport {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         for (name, text) in files {
@@ -17,7 +18,7 @@ import Testing
         var options = ScanOptions()
         options.timeZone = TimeZone(identifier: "UTC")!
         configure(&options)
-        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: [directory.path])
+        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: diagnostics).run(arguments: [directory.path])
         return try #require(report.requests)
     }
 
@@ -91,5 +92,23 @@ import Testing
                                                    "GET /admin/ HTTP/1.1")]
         let joined = try requests(files)
         #expect(joined.aggregate.total == 2 && joined.paired == 0)
+    }
+
+    @Test func anErrorLogWrittenInAnotherZoneIsShiftedToItsAccessLog() throws {
+        // The access log states +0000; the error log was written in local time, an hour
+        // ahead, and is read as UTC (--tz not given the server's zone).
+        var accessLog = "", errorLog = ""
+        for index in 0..<40 {
+            let minute = String(format: "%02d", index)
+            accessLog += access("192.0.2.\(10 + index % 7)", "10:\(minute):00", "GET /admin/ HTTP/1.1", 401, user: "u\(index)")
+            errorLog += nginxError("192.0.2.\(10 + index % 7)", "11:\(minute):00", "user \"u\(index)\" was not found in \"/etc/nginx/.htpasswd\"",
+                                   "GET /admin/ HTTP/1.1")
+        }
+        let diagnostics = RecordingDiagnostics()
+        let joined = try requests(["nginx/access.log": accessLog, "nginx/error.log": errorLog], diagnostics: diagnostics)
+        #expect(joined.paired == 40 && joined.aggregate.total == 40)
+        #expect(joined.aggregate.byCause[.unknownUser] == 40)
+        #expect(diagnostics.warnings.contains { $0.contains("nginx/error.log: its times run 1 h ahead of its access log's") },
+                "\(diagnostics.warnings)")
     }
 }

@@ -23,6 +23,13 @@ struct RequestAnalysis {
         let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns)
         clock.mark("join")
         report.paired = joined.paired
+        for (input, shift) in joined.clockShifts.sorted(by: { $0.key < $1.key }) {
+            let hours = Double(abs(shift)) / 3600
+            let amount = hours == hours.rounded() ? "\(Int(hours)) h" : "\(Int(abs(shift) / 60)) min"
+            diagnostics?.warning("\(collected.inputNames[Int(input)] ?? "?"): its times run \(amount) "
+                                 + (shift > 0 ? "behind" : "ahead of") + " its access log's; paired with that shift "
+                                 + "(zone-less times are read in --tz: give the server's zone)")
+        }
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
 
         var layers: [RefusingLayer: Int] = [:]

@@ -19,6 +19,8 @@ struct RequestJoiner {
         var records: [RequestRecord]
         var strings: StringInterner
         var paired = 0
+        /// Seconds added to the times of a detail input (by input index) to meet its access log.
+        var clockShifts: [UInt32: Int64] = [:]
     }
 
     var window: Int64 = 2
@@ -76,13 +78,53 @@ struct RequestJoiner {
             }
         }
 
+        // A detail log whose clock reads differently from its access log's (its zone-less
+        // times read in a --tz that is not the server's, or a server with a wrong clock)
+        // would pair with nothing. Each detail input's shift is learnt from a sample of its
+        // lines: the quarter-hour offset that lets most of them find a partner, taken only
+        // when reading the times as they are lets far fewer do so.
+        var shiftOfInput: [UInt32: Int64] = [:]
+        var samples: [UInt32: [Int]] = [:]
+        for (index, record) in records.enumerated() where record.side == .detail && record.hasTime && rules[record.rule] != nil {
+            samples[record.input, default: []].append(index)
+        }
+        for (input, indices) in samples {
+            let step = max(1, indices.count / 200)
+            let sample = stride(from: 0, to: indices.count, by: step).map { indices[$0] }
+            var votes: [Int64: Int] = [:]
+            for index in sample {
+                let detail = records[index]
+                let info = rules[detail.rule]!
+                var offsets: Set<Int64> = []
+                var position = firstCandidate(ip: detail.ip, time: detail.time - 14 * 3600)
+                var looked = 0
+                while position < candidates.count, looked < 2_000 {
+                    let access = records[candidates[position]]
+                    guard access.ip == detail.ip, access.time <= detail.time + 14 * 3600 else { break }
+                    position += 1
+                    looked += 1
+                    guard fits(access, detail, info) else { continue }
+                    let difference = access.time - detail.time
+                    let quarter = (difference + (difference >= 0 ? 450 : -450)) / 900 * 900
+                    if abs(difference - quarter) <= window { offsets.insert(quarter) }
+                }
+                for offset in offsets { votes[offset, default: 0] += 1 }
+            }
+            let plain = votes[0] ?? 0
+            if let (offset, count) = votes.filter({ $0.key != 0 }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+               count * 2 >= sample.count, count > plain * 2 {
+                shiftOfInput[input] = offset
+            }
+        }
+
         var paired = 0
         for exact in [true, false] {
             for index in records.indices where records[index].side == .detail && partner[index] < 0 {
                 let detail = records[index]
                 guard detail.hasTime, let info = rules[detail.rule] else { continue }
-                let from = exact ? detail.time : detail.time - window
-                let to = exact ? detail.time : detail.time + window
+                let time = detail.time + (shiftOfInput[detail.input] ?? 0)
+                let from = exact ? time : time - window
+                let to = exact ? time : time + window
                 var best: Int? = nil
                 var bestScore = (Int64.max, 0)
                 var position = firstCandidate(ip: detail.ip, time: from)
@@ -94,7 +136,7 @@ struct RequestJoiner {
                     guard !used[candidate], fits(access, detail, info) else { continue }
                     // Nearest in time first; for a file path, the longest URL path that ends it.
                     let tail = info.pairBy == .filePath ? -(strings[access.path]?.utf8.count ?? 0) : 0
-                    let score = (abs(access.time - detail.time), tail)
+                    let score = (abs(access.time - time), tail)
                     if best == nil || score < bestScore {
                         best = candidate
                         bestScore = score
@@ -158,7 +200,7 @@ struct RequestJoiner {
             let x = a.hasTime ? a.time : Int64.max, y = b.hasTime ? b.time : Int64.max
             return x != y ? x < y : max(a.access, a.detail) < max(b.access, b.detail)
         }
-        return Result(requests: requests, records: records, strings: strings, paired: paired)
+        return Result(requests: requests, records: records, strings: strings, paired: paired, clockShifts: shiftOfInput)
     }
 
     private func expectedStatus(_ detail: RequestRecord) -> UInt16 {
