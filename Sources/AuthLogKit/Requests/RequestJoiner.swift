@@ -89,26 +89,25 @@ struct RequestJoiner {
             samples[record.input, default: []].append(index)
         }
         for (input, indices) in samples {
-            let step = max(1, indices.count / 200)
+            let step = max(1, indices.count / 64)  // 64 lines spread over the file
             let sample = stride(from: 0, to: indices.count, by: step).map { indices[$0] }
             var votes: [Int64: Int] = [:]
             for index in sample {
                 let detail = records[index]
                 let info = rules[detail.rule]!
-                var offsets: Set<Int64> = []
-                var position = firstCandidate(ip: detail.ip, time: detail.time - 14 * 3600)
-                var looked = 0
-                while position < candidates.count, looked < 2_000 {
-                    let access = records[candidates[position]]
-                    guard access.ip == detail.ip, access.time <= detail.time + 14 * 3600 else { break }
-                    position += 1
-                    looked += 1
-                    guard fits(access, detail, info) else { continue }
-                    let difference = access.time - detail.time
-                    let quarter = (difference + (difference >= 0 ? 450 : -450)) / 900 * 900
-                    if abs(difference - quarter) <= window { offsets.insert(quarter) }
+                // Every quarter hour within ±14 h (the zones of the world): is there a partner?
+                for quarter in stride(from: -14 * 3600 as Int64, through: 14 * 3600, by: 900) {
+                    var position = firstCandidate(ip: detail.ip, time: detail.time + quarter - window)
+                    while position < candidates.count {
+                        let access = records[candidates[position]]
+                        guard access.ip == detail.ip, access.time <= detail.time + quarter + window else { break }
+                        position += 1
+                        if fits(access, detail, info) {
+                            votes[quarter, default: 0] += 1
+                            break
+                        }
+                    }
                 }
-                for offset in offsets { votes[offset, default: 0] += 1 }
             }
             let plain = votes[0] ?? 0
             if let (offset, count) = votes.filter({ $0.key != 0 }).max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
