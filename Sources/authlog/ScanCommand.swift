@@ -40,6 +40,8 @@ struct ScanCommand: ParsableCommand {
               authlog scan /var/log/nginx /var/www/wp-content/debug.log
               authlog scan --output json samples/ > report.json
               authlog scan -o ndjson /var/log/nginx | jq 'select(.cause=="unknown-user")'
+              authlog scan -o ndjson /var/log | jq -c 'select(.type=="finding") | {kind, key, advice}'
+              authlog scan --brute-force 100 --no-requests /var/log/apache2
               xzcat access.log.3.xz | authlog scan -
 
             EXIT STATUS

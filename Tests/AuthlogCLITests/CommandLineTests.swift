@@ -80,6 +80,19 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 
+    @Test func findingThresholdsAndNoRequestsAreFlags() throws {
+        let scene = "samples/findings/brute-force"
+        let findings = try run(["scan", "--output", "ndjson", scene]).stdout.split(separator: "\n").filter { $0.contains("\"type\":\"finding\"") }
+        #expect(findings.count == 1 && findings[0].contains("\"kind\":\"brute-force\""))
+        // 25 wrong passwords: reported at the default of 20, not at 30.
+        let raised = try run(["scan", "--output", "ndjson", "--brute-force", "30", scene])
+        #expect(raised.status == 0 && !raised.stdout.contains("\"type\":\"finding\""))
+        let linesOnly = try run(["scan", "--output", "json", "--no-requests", scene])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(linesOnly.stdout.utf8)) as? [String: Any])
+        #expect(document["requests"] == nil && document["findings"] == nil && document["events"] != nil)
+        #expect(try run(["scan", "--brute-force", "0", scene]).status == 2, "a threshold of 0 is a usage error")
+    }
+
     @Test func standardInputAndNDJSON() throws {
         let result = try run(["scan", "--output", "ndjson", "-"], stdin: failure401 + failure401)
         #expect(result.status == 0)
