@@ -20,7 +20,7 @@ extension FindingDetector {
                               ("top_user", mostCommon(onSurface, \.user).map { .text($0) } ?? .text("-"))] + span(onSurface),
                     evidence: context.evidence(onSurface),
                     advice: "Block \(address) (fail2ban or a deny rule) and rate-limit \(surface): "
-                        + "it failed \(onSurface.count) times there. Check that no account it tried has a weak password.",
+                        + "it failed \(TextReport.format(onSurface.count)) times there. Check that no account it tried has a weak password.",
                     weight: onSurface.count))
             }
             if users >= thresholds.stuffingUsers, indices.count >= thresholds.stuffingUsers {
@@ -31,7 +31,7 @@ extension FindingDetector {
                               ("unknown_users", .int(indices.filter { context.requests[$0].cause == .unknownUser }.count)),
                               ("surface", .text(surface))] + span(indices),
                     evidence: context.evidence(indices),
-                    advice: "\(address) tried \(users) different user names: a leaked-credentials list. Block it, "
+                    advice: "\(address) tried \(TextReport.format(users)) different user names: a leaked-credentials list. Block it, "
                         + "and make sure real accounts use unique passwords or a second factor.",
                     weight: users))
             }
@@ -80,7 +80,7 @@ extension FindingDetector {
                 kind: .wordpressLoginPressure, key: address,
                 figures: [("posts", .int(entry.total)), ("unexplained", .int(entry.unexplained))],
                 evidence: entry.evidence,
-                advice: "\(address) POSTed \(entry.total) logins to wp-login.php/xmlrpc.php that WordPress answered 200, "
+                advice: "\(address) POSTed \(TextReport.format(entry.total)) logins to wp-login.php/xmlrpc.php that WordPress answered 200, "
                     + "which is how it answers a wrong password. Rate-limit the login (limit_req), disable XML-RPC if "
                     + "unused, and log failed logins (a security plugin) to see the user names.",
                 weight: entry.total)
@@ -103,7 +103,7 @@ extension FindingDetector {
                 figures: [("failures", .int(indices.count)), ("ips", .int(ips)),
                           ("per_ip", .text(String(format1: Double(indices.count) / Double(ips))))] + span(indices),
                 evidence: context.evidence(indices),
-                advice: "\(ips) addresses each tried '\(name)' a few times: a botnet, below any per-address ban. "
+                advice: "\(TextReport.format(ips)) addresses each tried '\(name)' a few times: a botnet, below any per-address ban. "
                     + "Rate-limit logins per user name, rename or disable '\(name)' if it is a default account, "
                     + "and require a second factor.",
                 weight: ips))

@@ -52,7 +52,7 @@ extension FindingDetector {
                 figures: [("sessions", .int(entry.sessions)), ("failures", .int(entry.failures)), ("ips", .int(entry.ips.count)),
                           ("paths", .text(entry.paths.sorted().prefix(3).joined(separator: " ")))],
                 evidence: context.evidence(entry.firstFailures.sorted()),  // oldest first, whatever the order of addresses
-                advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(entry.failures) times") and then got in "
+                advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(TextReport.format(entry.failures)) times") and then got in "
                     + (entry.sessions == 1 ? "" : "(\(entry.sessions) times) ")
                     + "from the same address: a mistyped password or the browser's first request without credentials. "
                     + "Not an attack: do not block these addresses.",

@@ -76,8 +76,8 @@ extension FindingDetector {
                               ("served_before", .int(servedBefore)), ("served_after", .int(servedAfter)),
                               ("cause", .text(cause.rawValue))],
                     evidence: context.evidence(after),
-                    advice: "\(name) answered \(servedBefore) requests before \(CivilTime.shortDisplay(change)) UTC and has "
-                        + "refused \(failedAfter) (\(cause.rawValue)) from \(clientsAfter[position]) clients since: something "
+                    advice: "\(name) answered \(TextReport.format(servedBefore)) requests before \(CivilTime.shortDisplay(change)) UTC and has "
+                        + "refused \(TextReport.format(failedAfter)) (\(cause.rawValue)) from \(TextReport.format(clientsAfter[position])) clients since: something "
                         + "changed then (a rotated key or password, a new rule, a deploy). Check what was changed at that time.",
                     weight: failedAfter))
                 break

@@ -62,7 +62,7 @@ extension FindingDetector {
             figures: [("failures", .int(indices.count)), ("clients", .int(clients)),
                       ("top_route", .text(mostCommon(indices, { $0.route != 0 ? $0.route : $0.path }) ?? "-"))] + span(indices),
             evidence: context.evidence(indices),
-            advice: "\(indices.count) REST calls from \(clients) clients arrived without credentials. If these clients do "
+            advice: "\(TextReport.format(indices.count)) REST calls from \(TextReport.format(clients)) clients arrived without credentials. If these clients do "
                 + "send them, the server or a proxy strips the Authorization header: on Apache add "
                 + "`SetEnvIf Authorization \"(.*)\" HTTP_AUTHORIZATION=$1` (or `CGIPassAuth On`); behind nginx pass "
                 + "`fastcgi_param HTTP_AUTHORIZATION $http_authorization;` / `proxy_set_header Authorization $http_authorization;`.",

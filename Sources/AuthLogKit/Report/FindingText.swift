@@ -58,7 +58,8 @@ public enum FindingText {
         }
         switch finding.kind {
         case .bruteForce:
-            return "\(int("failures")) wrong credentials on \(text("surface")), \(int("users")) user name(s), most often '\(text("top_user"))'" + span
+            let users = finding.figure("users") == .int(1) ? "one user name" : "\(int("users")) user names"
+            return "\(int("failures")) wrong credentials on \(text("surface")), \(users), most often '\(text("top_user"))'" + span
         case .credentialStuffing:
             return "\(int("users")) different user names in \(int("failures")) failures (\(int("unknown_users")) unknown) on \(text("surface"))" + span
         case .distributedAttack:
