@@ -92,6 +92,28 @@ import Testing
         try compareRequests("by_path", requests.topPaths(50)) { $0.count }
     }
 
+    /// Read in the wrong zone, the error logs' times are an hour off their access logs':
+    /// the pairing learns the shift, says so, and the requests still equal truth.
+    @Test func requestsEqualTruthWhenErrorLogsAreReadInTheWrongZone() throws {
+        let corpus = try Self.generate(size: "6M", seed: 21)
+        defer { try? FileManager.default.removeItem(at: corpus) }
+        let truthData = try Data(contentsOf: corpus.appendingPathComponent("truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
+        let requestTruth = try #require(truth["requests"] as? [String: Any])
+        var options = ScanOptions()
+        options.timeZone = TimeZone(identifier: "Europe/Berlin")!  // the corpus is UTC
+        let diagnostics = RecordingDiagnostics()
+        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: diagnostics).run(arguments: [corpus.path])
+        let requests = try #require(report.requests)
+        #expect(requests.aggregate.total == requestTruth["total"] as? Int)
+        let causes = try #require(requestTruth["by_cause"] as? [String: Int])
+        for cause in Cause.allCases where cause != .notAuthorized {
+            #expect(requests.aggregate.byCause[cause] == causes[cause.rawValue], "requests cause \(cause.rawValue)")
+        }
+        #expect(diagnostics.warnings.filter { $0.contains("its times run 1 h behind its access log's") }.count == 2,
+                "\(diagnostics.warnings)")
+    }
+
     /// The JSON report must not depend on how the work was split.
     @Test func reportIsIdenticalForAnyThreadCountAndChunkSize() throws {
         let corpus = try Self.generate(size: "8M", seed: 5, rotated: true)
