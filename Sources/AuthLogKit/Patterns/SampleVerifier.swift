@@ -100,17 +100,11 @@ public struct SampleVerifier {
         options.timeZone = TimeZone(identifier: "UTC")!
         options.now = Self.sampleNow
         let session = ScanSession(patterns: patterns, options: options, diagnostics: nil)
-        var events: [Int: AuthEvent] = [:]
-        var attemptLines: Set<Int> = []  // lines kept as requests, not failures
+        // Failures and requests kept by `cause = none` rules, by line number.
+        var events: [Int: any RequestLine] = [:]
         var report = ScanReport()
-        session.scan(LogInput(path: path, isExplicit: true), into: &report, onEvent: { event in events[event.line] = event },
-                     onAttempt: { attempt in
-                         events[attempt.line] = AuthEvent(
-                             time: attempt.time, file: attempt.file, line: attempt.line, format: attempt.format,
-                             ip: attempt.ip, method: attempt.method, path: attempt.path, status: attempt.status,
-                             user: attempt.user, cause: .http401, rule: attempt.rule, route: attempt.route)
-                         attemptLines.insert(attempt.line)
-                     })
+        session.scan(LogInput(path: path, isExplicit: true), into: &report, onEvent: { events[$0.line] = $0 },
+                     onAttempt: { events[$0.line] = $0 })
         if let failure = report.unscanned.first {
             result.failures.append(Failure(file: path, line: 0, message: "not scanned: \(failure.reason)"))
             return
@@ -127,16 +121,16 @@ public struct SampleVerifier {
             result.rulesHit.insert(event.rule)
             guard let expectation = expectations[number] else {
                 result.failures.append(Failure(file: path, line: number, message:
-                    "unexpected event \(summary(event, attemptLines.contains(number))); annotate it or fix the rule"))
+                    "unexpected event \(summary(event)); annotate it or fix the rule"))
                 continue
             }
             guard let fields = expectation.fields else {
                 result.failures.append(Failure(file: path, line: number, message:
-                    "expected no event, got \(summary(event, attemptLines.contains(number)))"))
+                    "expected no event, got \(summary(event))"))
                 continue
             }
             for (key, expected) in fields.sorted(by: { $0.key < $1.key }) {
-                let actual = value(of: key, in: event, isAttempt: attemptLines.contains(number))
+                let actual = value(of: key, in: event)
                 if !same(expected, actual) {
                     result.failures.append(Failure(file: path, line: number, message:
                         "\(key): expected \(describe(expected)), got \(describe(actual ?? NSNull())) (\(event.rule))"))
@@ -156,9 +150,9 @@ public struct SampleVerifier {
         result.failures.sort { ($0.file, $0.line) < ($1.file, $1.line) }
     }
 
-    private func value(of key: String, in event: AuthEvent, isAttempt: Bool) -> Any? {
+    private func value(of key: String, in event: any RequestLine) -> Any? {
         switch key {
-        case "cause": isAttempt ? "none" : event.cause.rawValue
+        case "cause": event.causeID
         case "route": event.route
         case "ip": event.ip
         case "user": event.user
@@ -186,7 +180,7 @@ public struct SampleVerifier {
         return "\(value)"
     }
 
-    private func summary(_ event: AuthEvent, _ isAttempt: Bool) -> String {
-        "\(isAttempt ? "request (cause none)" : event.cause.rawValue) ip=\(event.ip ?? "-") user=\(event.user ?? "-") path=\(event.path ?? "-") (\(event.rule))"
+    private func summary(_ event: any RequestLine) -> String {
+        "\(event.causeID == "none" ? "request (cause none)" : event.causeID) ip=\(event.ip ?? "-") user=\(event.user ?? "-") path=\(event.path ?? "-") (\(event.rule))"
     }
 }

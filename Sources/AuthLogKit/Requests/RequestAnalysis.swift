@@ -73,18 +73,15 @@ struct RequestAnalysis {
         var detector = FindingDetector(context: context)
         var findings = detector.run()
         clock.mark("findings")
-        if settings.readSuccesses {
-            let startOfFile = Dictionary(files.compactMap { file in file.firstLineTime.map { (file.path, $0) } },
-                                         uniquingKeysWith: min)
-            let logStarts = collected.inputNames.compactMapValues { startOfFile[$0] }
-            let candidates = detector.newFailureCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
-            clock.note("candidates: \(candidates.map { strings[$0] ?? "" })")
-            if !candidates.isEmpty {
-                let served = SuccessReader(patterns: patterns, options: options)
-                    .read(paths: candidates, strings: strings, files: files, inputs: inputs)
-                report.successesRead = served.values.reduce(0) { $0 + $1.count }
-                findings += detector.newFailures(served: served)
-            }
+        let startOfFile = Dictionary(files.compactMap { file in file.firstLineTime.map { (file.path, $0) } },
+                                     uniquingKeysWith: min)
+        let logStarts = collected.inputNames.compactMapValues { startOfFile[$0] }
+        let candidates = detector.newFailureCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
+        clock.note("new-failure candidates: \(candidates.map { strings[$0] ?? "" })")
+        if !candidates.isEmpty {
+            let served = SuccessReader(patterns: patterns, options: options)
+                .read(paths: candidates, strings: strings, files: files, inputs: inputs)
+            findings += detector.newFailures(served: served)
         }
         report.findings = FindingDetector.sorted(findings)
         clock.mark("new failures")

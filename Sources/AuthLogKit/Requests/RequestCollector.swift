@@ -22,15 +22,15 @@ public final class RequestCollector: @unchecked Sendable {
     private var inputNames: [Int: String] = [:]
     private let limit: Int
     private var dropped = 0
-    /// Set by the scan for a collector handed to it from outside (see `take`).
-    private var pendingOffsets: [Int] = []
+    /// Set by the scan when it ends (see `scanEnded`).
+    private var lineOffsets: [Int] = []
 
     public init(limit: Int = RequestCollector.defaultLimit) {
         self.limit = limit
     }
 
     /// A worker's lines of one task (an input, or a chunk of one), in line order. Line
-    /// numbers are relative to the task's first line until `take(lineOffsets:)`.
+    /// numbers are relative to the task's first line until `take()`.
     struct Batch {
         var input: Int
         var task: Int
@@ -58,48 +58,40 @@ public final class RequestCollector: @unchecked Sendable {
                 let event = batch.events[nextEvent]
                 nextEvent += 1
                 let side: RequestRecord.Side = detailFormats.contains(event.format) ? .detail : .access
-                converted.append(record(time: event.time, input: batch.input, line: event.line, ip: event.ip, path: event.path,
-                                        route: side == .access ? event.route : nil, user: event.user, method: event.method,
-                                        rule: event.rule, format: event.format, status: event.status,
-                                        cause: UInt8(event.cause.index), side: side))
+                converted.append(record(event, input: batch.input, cause: UInt8(event.cause.index), side: side))
             } else {
-                let attempt = batch.attempts[nextAttempt]
+                converted.append(record(batch.attempts[nextAttempt], input: batch.input, cause: RequestRecord.noCause,
+                                        side: .access))
                 nextAttempt += 1
-                converted.append(record(time: attempt.time, input: batch.input, line: attempt.line, ip: attempt.ip,
-                                        path: attempt.path, route: attempt.route, user: attempt.user, method: attempt.method,
-                                        rule: attempt.rule, format: attempt.format, status: attempt.status,
-                                        cause: RequestRecord.noCause, side: .access))
             }
         }
         kept += converted.count
         if !converted.isEmpty { batches.append((batch.task, converted)) }
     }
 
-    private func record(time: Int64?, input: Int, line: Int, ip: String?, path: String?, route: String?, user: String?,
-                        method: String?, rule: String, format: String, status: Int?, cause: UInt8,
-                        side: RequestRecord.Side) -> RequestRecord {
-        RequestRecord(time: time ?? Int64.min, input: UInt32(truncatingIfNeeded: input),
-                      line: UInt32(clamping: line), ip: interner.id(ip), path: interner.id(path),
-                      route: interner.id(route), user: interner.id(user), method: interner.id(method),
-                      rule: interner.id(rule), format: interner.id(format),
-                      status: UInt16(clamping: status ?? 0), cause: cause, side: side)
+    /// A detail line's route is its path (what `pair-by = route` compares); only access
+    /// lines carry a separate one.
+    private func record<Line: RequestLine>(_ line: Line, input: Int, cause: UInt8, side: RequestRecord.Side) -> RequestRecord {
+        RequestRecord(time: line.time ?? Int64.min, input: UInt32(truncatingIfNeeded: input),
+                      line: UInt32(clamping: line.line), ip: interner.id(line.ip), path: interner.id(line.path),
+                      route: side == .access ? interner.id(line.route) : 0, user: interner.id(line.user),
+                      method: interner.id(line.method), rule: interner.id(line.rule), format: interner.id(line.format),
+                      status: UInt16(clamping: line.status ?? 0), cause: cause, side: side)
     }
 
-    /// For a collector handed to a scan from outside: the scan's line offsets, for `take()`.
-    func setLineOffsets(_ offsets: [Int]) {
+    /// Set by the scan when it ends: `lineOffsets[task]` is the number of lines of the
+    /// input before the task's first line (a chunk counts its lines from its own start).
+    func scanEnded(lineOffsets: [Int]) {
         lock.lock()
-        pendingOffsets = offsets
+        self.lineOffsets = lineOffsets
         lock.unlock()
     }
 
-    /// Hands everything over once the scan is done, and forgets it. `lineOffsets[task]` is
-    /// the number of lines of the input before the task's first line (a chunk counts its
-    /// lines from its own start).
-    func take(lineOffsets: [Int] = []) -> (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
-                                           dropped: Int) {
+    /// Hands everything over once the scan has ended, and forgets it.
+    func take() -> (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int) {
         lock.lock()
         defer { lock.unlock() }
-        let taken = (ordered(lineOffsets.isEmpty ? pendingOffsets : lineOffsets), interner, inputNames, dropped)
+        let taken = (ordered(lineOffsets), interner, inputNames, dropped)
         interner = StringInterner()
         kept = 0
         return taken

@@ -14,8 +14,6 @@ public struct RequestReport: Sendable {
     public var findings: [Finding] = []
     /// Lines past the analysis limit: counted in the events, left out of pairing and findings.
     public var linesNotAnalysed = 0
-    /// Successful requests read back by the second, narrow read (new-failure candidates).
-    public var successesRead = 0
 
     public init() {}
 }
@@ -36,8 +34,6 @@ public struct RequestAnalysisOptions: Sendable {
     /// Seconds an error line may be apart from its access line when no line of the same
     /// second fits.
     public var pairingWindow: Int64 = 2
-    /// Read the access logs a second time, narrowly, for the successes new-failure needs.
-    public var readSuccesses = true
 
     public init() {}
 }

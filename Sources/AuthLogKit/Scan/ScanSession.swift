@@ -196,13 +196,13 @@ public final class ScanSession: @unchecked Sendable {
             lineOffsets[index] = linesSoFar[task.input] ?? 0
             linesSoFar[task.input, default: 0] += finished[index]?.stats?.lines ?? 0
         }
+        collector?.scanEnded(lineOffsets: lineOffsets)
         if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(lineOffsets: lineOffsets), events: report.aggregate, files: report.files, inputs: inputs,
+                .run(collector.take(), events: report.aggregate, files: report.files, inputs: inputs,
                      clock: clock)
         }
-        injectedCollector?.setLineOffsets(lineOffsets)
         collector = nil
     }
 
