@@ -62,11 +62,12 @@ extension FindingDetector {
     /// WordPress answers a failed form login with 200: without a plugin writing debug.log the
     /// only trace of a password-guessing run is a stream of such POSTs.
     func loginPressure(_ state: DetectionState) -> [Finding] {
-        var posts: [UInt32: (total: Int, unexplained: Int, first: RequestRecord?, evidence: [String])] = [:]
+        var posts: [UInt32: (total: Int, unexplained: Int, evidence: [String])] = [:]
         let post = context.strings.existingID("POST")
-        for (record, explained) in context.attempts where record.status == 200 && record.method == post {
-            guard let path = context.text(record.path), path == "/wp-login.php" || path == "/xmlrpc.php" else { continue }
-            var entry = posts[record.ip] ?? (0, 0, nil, [])
+        let loginPaths = Set(["/wp-login.php", "/xmlrpc.php"].compactMap { context.strings.existingID($0) })
+        for (record, explained) in context.attempts
+        where record.status == 200 && record.method == post && loginPaths.contains(record.path) {
+            var entry = posts[record.ip] ?? (0, 0, [])
             entry.total += 1
             if !explained { entry.unexplained += 1 }
             if entry.evidence.count < 3 { entry.evidence.append(context.reference(record)) }

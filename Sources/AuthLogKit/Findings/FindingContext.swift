@@ -9,8 +9,9 @@ struct FindingContext {
     /// detail line explained them.
     let attempts: [(record: RequestRecord, explained: Bool)]
     let thresholds: FindingThresholds
-    /// Per string id, worked out once: the login surface of a path, and whether it is sensitive.
-    private let surfaces: [String]
+    /// Per path id, worked out once for the paths requests name: the login surface, and
+    /// whether the path is sensitive.
+    private let surfaces: [String?]
     private let sensitive: [Bool]
 
     init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
@@ -21,8 +22,15 @@ struct FindingContext {
         self.inputNames = inputNames
         self.attempts = attempts
         self.thresholds = thresholds
-        self.surfaces = strings.strings.map(Self.surface(of:))
-        self.sensitive = strings.strings.map(Self.isSensitive)
+        var surfaces = [String?](repeating: nil, count: strings.strings.count)
+        var sensitive = [Bool](repeating: false, count: strings.strings.count)
+        for request in requests where request.path != 0 && surfaces[Int(request.path)] == nil {
+            let path = strings.strings[Int(request.path)]
+            surfaces[Int(request.path)] = Self.surface(of: path)
+            sensitive[Int(request.path)] = Self.isSensitive(path)
+        }
+        self.surfaces = surfaces
+        self.sensitive = sensitive
     }
 
     func text(_ id: UInt32) -> String? { strings[id] }
@@ -58,7 +66,7 @@ struct FindingContext {
     /// else by its first path segment (`/admin/login` and `/admin/` are the same door).
     func surface(_ request: FailedRequest) -> String {
         guard request.path != 0 else { return request.layer == .wordpress ? Self.wordpressLogin : "(no path)" }
-        return surfaces[Int(request.path)]
+        return surfaces[Int(request.path)]!  // every request path was worked out in init
     }
 
     private static func surface(of path: String) -> String {

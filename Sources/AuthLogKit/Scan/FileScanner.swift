@@ -38,14 +38,14 @@ final class FileScanner {
         self.onAttempt = onAttempt
     }
 
+    /// Set when the stretch begins at the start of the file: its first line's time is kept.
+    var readsFileStart = false
+
     /// `block` holds whole lines; only the input's very last line may lack its newline.
     ///
     /// One pass counts newlines (SIMD) between the candidate lines the prefilter finds, and
     /// notices on the way any line longer than the limit; candidate lines are measured
     /// directly. So every byte is counted once, and only candidates are looked at closer.
-    /// Set when the stretch begins at the start of the file: its first line's time is kept.
-    var readsFileStart = false
-
     func scan(_ block: UnsafeRawBufferPointer) {
         guard let base = block.baseAddress, block.count > 0 else { return }
         if readsFileStart, linesCounted == 0, stats.bytes == 0 {
@@ -97,23 +97,15 @@ final class FileScanner {
             let line = UnsafeRawBufferPointer(rebasing: block[candidate.lowerBound..<lineEnd])
             switch classifier.classify(line, file: stats.path, lineNumber: lineNumber) {
             case .event(let event):
-                if since != nil || until != nil {
-                    guard let time = event.time, since.map({ time >= $0 }) ?? true, until.map({ time < $0 }) ?? true else {
-                        stats.outsideWindow += 1
-                        continue
-                    }
+                guard inWindow(event.time) else {
+                    stats.outsideWindow += 1
+                    continue
                 }
                 stats.events += 1
                 if let time = event.time, stats.lastEventTime.map({ time > $0 }) ?? true { stats.lastEventTime = time }
                 onEvent(event)
             case .attempt(let attempt):
-                guard let onAttempt else { continue }
-                if since != nil || until != nil {
-                    guard let time = attempt.time, since.map({ time >= $0 }) ?? true, until.map({ time < $0 }) ?? true else {
-                        continue
-                    }
-                }
-                onAttempt(attempt)
+                if let onAttempt, inWindow(attempt.time) { onAttempt(attempt) }
             case .noMatch:
                 break
             case .limitExceeded:
@@ -126,6 +118,14 @@ final class FileScanner {
         }
         linesCounted = linesBeforeCounted
         stats.lines = linesCounted
+    }
+
+    /// Inside --since/--until, or no window asked for (a line without a time is then outside).
+    @inline(__always)
+    private func inWindow(_ time: Int64?) -> Bool {
+        guard since != nil || until != nil else { return true }
+        guard let time else { return false }
+        return since.map { time >= $0 } ?? true && until.map { time < $0 } ?? true
     }
 
     /// Counts the newlines of whole lines in `bytes[from..<to]` (from a line start) and
