@@ -18,9 +18,15 @@ public struct PatternText: Sendable, Equatable {
 /// depends on what the detail line states.
 public enum PairingKey: String, Sendable, CaseIterable {
     /// The URL path, as both lines state it (nginx `request: "…"`, Apache AH01617's URI).
+    /// A line that names none pairs by client and second alone (after every line that names one).
     case path
+    /// As `path`, for a line that answers credentials the client sent but may name neither
+    /// path nor user (mod_auth_digest's nonce and realm checks, which run once the user name
+    /// is read): of the 401s of its client and second, one carrying a user is taken first.
+    case credentials
     /// A file system path (Apache AH01630): the access path is its tail, after the
-    /// DocumentRoot, which the log does not state.
+    /// DocumentRoot, which the log does not state; or, cut at the first component that does
+    /// not exist, the start of it.
     case filePath = "file-path"
     /// A WordPress REST route (`route=/wp/v2/posts`): the access line asked for
     /// `/wp-json/wp/v2/posts` or `/?rest_route=/wp/v2/posts`, with the status the line states.

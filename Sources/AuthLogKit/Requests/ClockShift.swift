@@ -7,8 +7,9 @@
 enum ClockShift {
     static func learn(_ index: PairingIndex, window: Int64) -> [UInt32: Int64] {
         var samples: [UInt32: [Int]] = [:]
-        for (position, record) in index.records.enumerated()
-        where record.side == .detail && record.hasTime && index.rules[record.rule] != nil {
+        for (position, record) in index.records.enumerated() where record.side == .detail && record.hasTime {
+            // A line that names no path would fit any request of its client: it tells nothing.
+            guard let info = index.rules[record.rule], !index.pairsOnlyLoosely(record, info) else { continue }
             samples[record.input, default: []].append(position)
         }
         var shifts: [UInt32: Int64] = [:]

@@ -1,10 +1,21 @@
 /// The access lines of a scan, ordered for the pairing: by client, then time, then log
-/// order; and the rules that say whether an access line fits a detail line.
+/// order; and the rules that say whether an access line fits a detail line, and which of
+/// several that fit is the likelier partner.
 struct PairingIndex {
     struct RuleInfo {
         var pairBy: PairingKey
         /// Formats (interned) whose access lines the rule's lines can pair with.
         var pairsWith: Set<UInt32>
+    }
+
+    /// How much a fit may assume. Strict fits are all made before any loose one, so a line
+    /// that says less never takes the partner of one that says more.
+    enum Strictness {
+        /// The line's path agrees with the request's (a file path ending in the URL path).
+        case strict
+        /// Also: a line that names no path fits any request of its client and second, and a
+        /// file path cut at a missing component fits a URL it is the start of.
+        case loose
     }
 
     let records: [RequestRecord]
@@ -13,10 +24,14 @@ struct PairingIndex {
     let rules: [UInt32: RuleInfo]
     /// Indexes of the access records with a time, by (client, time, log order).
     let candidates: [Int]
+    /// The server (the directory of its log) of each input, by input index: a line of one
+    /// server's error log explains a request in that server's access log.
+    private let serverOfInput: [UInt32]
     private let loginPaths: Set<UInt32>
     private let post: UInt32
+    private let emptyPath: UInt32
 
-    init(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns) {
+    init(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns, inputNames: [Int: String] = [:]) {
         self.records = records
         self.strings = strings
         var rules: [UInt32: RuleInfo] = [:]
@@ -39,6 +54,17 @@ struct PairingIndex {
         self.candidates = keyed.map { Int($0.index) }
         self.loginPaths = Set(["/wp-login.php", "/xmlrpc.php"].compactMap { strings.existingID($0) })
         self.post = strings.existingID("POST") ?? UInt32.max
+        self.emptyPath = strings.existingID("") ?? UInt32.max
+        var directories: [Substring: UInt32] = [:]
+        var serverOfInput = [UInt32](repeating: 0, count: (inputNames.keys.max() ?? -1) + 1)
+        for (input, name) in inputNames where input >= 0 {
+            let directory = name.lastIndex(of: "/").map { name[..<$0] } ?? ""
+            serverOfInput[input] = directories[directory] ?? {
+                directories[directory] = UInt32(directories.count + 1)
+                return UInt32(directories.count)
+            }()
+        }
+        self.serverOfInput = serverOfInput
     }
 
     /// Position in `candidates` of the first line of `ip` at or after `time`.
@@ -52,17 +78,32 @@ struct PairingIndex {
         return low
     }
 
+    /// Whether the detail line names no path (mod_auth_digest's nonce and realm messages, a
+    /// line cut short), so that only its client, second and user can find its request.
+    func namesNoPath(_ detail: RequestRecord) -> Bool {
+        detail.path == 0 || detail.path == emptyPath
+    }
+
+    /// Whether `detail` can only pair loosely (it names no path), so has no strict fit.
+    func pairsOnlyLoosely(_ detail: RequestRecord, _ info: RuleInfo) -> Bool {
+        switch info.pairBy {
+        case .path, .credentials, .filePath: namesNoPath(detail)
+        case .route, .loginForm: false
+        }
+    }
+
     /// Whether `access` can be the request `detail` explains (time aside).
-    func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo) -> Bool {
+    func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo, _ strictness: Strictness = .strict) -> Bool {
         guard info.pairsWith.contains(access.format) else { return false }
         let failed = access.cause != RequestRecord.noCause
         switch info.pairBy {
-        case .path:
-            return failed && access.path == detail.path && access.status == expectedStatus(detail)
+        case .path, .credentials:
+            guard failed, access.status == expectedStatus(detail) else { return false }
+            return namesNoPath(detail) ? strictness == .loose : access.path == detail.path
         case .filePath:
-            guard failed, access.status == expectedStatus(detail), let file = strings[detail.path],
-                  let url = strings[access.path], url.hasPrefix("/") else { return false }
-            return file.hasSuffix(url)
+            guard failed, access.status == expectedStatus(detail) else { return false }
+            if namesNoPath(detail) { return strictness == .loose }
+            return fileMatch(detail, access, strictness) != nil
         case .route:
             return detail.path != 0 && access.route == detail.path && access.status == expectedStatus(detail)
         case .loginForm:
@@ -70,9 +111,97 @@ struct PairingIndex {
         }
     }
 
+    /// Of the access lines that fit `detail`, lower is likelier: of its own server first,
+    /// then agreeing on the user, then (a file path) the longest URL path it maps.
+    func preference(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo,
+                    _ strictness: Strictness) -> (server: Int, user: Int, path: Int) {
+        let server = server(of: detail) == server(of: access) ? 0 : 1
+        var path = 0
+        if info.pairBy == .filePath, let match = fileMatch(detail, access, strictness) {
+            path = -(match.length * 2 + (match.whole ? 1 : 0))
+        }
+        return (server, userDisagreement(access, detail, info), path)
+    }
+
+    /// 0 when the access line carries what the detail line says of the user, 1 when it says
+    /// nothing against it, 2 when it names someone else (kept as a last resort: the two logs
+    /// may spell one name differently).
+    private func userDisagreement(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo) -> Int {
+        if detail.user != 0 { return access.user == detail.user ? 0 : access.user == 0 ? 1 : 2 }
+        switch info.pairBy {
+        // The server read the user name before it complained: its 401 carries one.
+        case .credentials: return access.user != 0 ? 0 : 1
+        // "No user/password was provided": a request that sent one is another request.
+        case .path where detail.cause == UInt8(Cause.missingCredentials.index): return access.user == 0 ? 0 : 1
+        default: return 0
+        }
+    }
+
+    private func server(of record: RequestRecord) -> UInt32 {
+        Int(record.input) < serverOfInput.count ? serverOfInput[Int(record.input)] : 0
+    }
+
+    /// How a file path (AH01630's r->filename: DocumentRoot, which no log states, then the
+    /// decoded URL path) maps the access line's URL path: whole (the file path ends with it),
+    /// or, loosely, cut after one of its components (Apache stops the file path at the
+    /// first component that does not exist, the rest is path info). `length` is the number
+    /// of URL bytes the file path ends with.
+    private func fileMatch(_ detail: RequestRecord, _ access: RequestRecord,
+                           _ strictness: Strictness) -> (length: Int, whole: Bool)? {
+        guard let file = strings[detail.path], let url = strings[access.path], url.hasPrefix("/") else { return nil }
+        let fileBytes = Array(file.utf8)
+        let candidates = url.contains("%") ? [Array(url.utf8), Self.percentDecoded(url.utf8)] : [Array(url.utf8)]
+        for urlBytes in candidates where fileBytes.ends(with: urlBytes[...]) { return (urlBytes.count, true) }
+        guard strictness == .loose else { return nil }
+        var best: Int? = nil
+        for urlBytes in candidates {
+            // Each "/" after the first ends a component; the longest such start that the file
+            // path ends with is the part Apache walked.
+            for cut in urlBytes.indices.reversed() where cut > 1 && urlBytes[cut] == UInt8(ascii: "/") {
+                if cut <= best ?? 0 { break }
+                if fileBytes.ends(with: urlBytes[..<cut]) { best = cut; break }
+            }
+        }
+        return best.map { ($0, false) }
+    }
+
+    /// `%XX` decoded, as Apache decodes the URL before mapping it to a file.
+    private static func percentDecoded(_ text: String.UTF8View) -> [UInt8] {
+        let bytes = Array(text)
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// The status the detail line states, else 403 for a deny rule and 401 for the rest.
     private func expectedStatus(_ detail: RequestRecord) -> UInt16 {
         if detail.status != 0 { return detail.status }
         return detail.cause == UInt8(Cause.deniedByRule.index) ? 403 : 401
+    }
+}
+
+private extension Array where Element == UInt8 {
+    func ends(with suffix: ArraySlice<UInt8>) -> Bool {
+        suffix.count <= count && self[(count - suffix.count)...].elementsEqual(suffix)
     }
 }

@@ -20,7 +20,8 @@ struct RequestAnalysis {
         }
         var joiner = RequestJoiner()
         joiner.window = settings.pairingWindow
-        let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns)
+        let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns,
+                                 inputNames: collected.inputNames)
         clock.mark("join")
         report.paired = joined.paired
         for (input, shift) in joined.clockShifts.sorted(by: { $0.key < $1.key }) {

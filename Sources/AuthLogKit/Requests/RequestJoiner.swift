@@ -4,9 +4,13 @@
 /// A detail line pairs with an access line of the same client whose format its format
 /// `pairs-with`, at the same second or, failing that, within `window` seconds (the error
 /// log may be written a moment later), and whose request agrees as the rule's `pair-by`
-/// says (see `PairingKey`). Lines of the same second are paired in log order, so equal
-/// requests pair first with first; exact seconds are all paired before any near one, so a
-/// near match never takes the partner of an exact one.
+/// says (see `PairingKey`). Of several that fit, the one of the detail line's own server
+/// (the directory of its log) is taken first, then the one whose user agrees with the line
+/// (the user it names; a user at all for `credentials`; none for "no user/password was
+/// provided"), then the nearest in time, then the first in log order, so equal requests pair
+/// first with first. Exact seconds are all paired before any near one, so a near match
+/// never takes the partner of an exact one; within each, lines that state their path are
+/// paired before lines that name none or whose file path was cut (`PairingIndex.Strictness`).
 struct RequestJoiner {
     struct Result {
         var requests: [FailedRequest]
@@ -20,8 +24,9 @@ struct RequestJoiner {
     var window: Int64 = 2
 
     /// `records` in log order (input, then line), as `RequestCollector.take` gives them.
-    func join(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns) -> Result {
-        let pairing = PairingIndex(records: records, strings: strings, patterns: patterns)
+    func join(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns,
+              inputNames: [Int: String] = [:]) -> Result {
+        let pairing = PairingIndex(records: records, strings: strings, patterns: patterns, inputNames: inputNames)
         let rules = pairing.rules
         let candidates = pairing.candidates
         let shiftOfInput = ClockShift.learn(pairing, window: window)
@@ -29,25 +34,28 @@ struct RequestJoiner {
         var partner = [Int32](repeating: -1, count: records.count)
 
         var paired = 0
-        for exact in [true, false] {
+        let passes: [(exact: Bool, strictness: PairingIndex.Strictness)] =
+            [(true, .strict), (true, .loose), (false, .strict), (false, .loose)]
+        for (exact, strictness) in passes {
             for line in records.indices where records[line].side == .detail && partner[line] < 0 {
                 let detail = records[line]
                 guard detail.hasTime, let info = rules[detail.rule] else { continue }
+                // Only lines that can fit loosely where they could not strictly are tried again.
+                if strictness == .loose, !pairing.pairsOnlyLoosely(detail, info), info.pairBy != .filePath { continue }
                 let time = detail.time + (shiftOfInput[detail.input] ?? 0)
                 let from = exact ? time : time - window
                 let to = exact ? time : time + window
                 var best: Int? = nil
-                var bestScore = (Int64.max, 0)
+                var bestScore = (0, 0, Int64.max, 0)
                 var position = pairing.firstCandidate(ip: detail.ip, time: from)
                 while position < candidates.count {
                     let candidate = candidates[position]
                     let access = records[candidate]
                     guard access.ip == detail.ip, access.time <= to else { break }
                     position += 1
-                    guard !used[candidate], pairing.fits(access, detail, info) else { continue }
-                    // Nearest in time first; for a file path, the longest URL path that ends it.
-                    let tail = info.pairBy == .filePath ? -(strings[access.path]?.utf8.count ?? 0) : 0
-                    let score = (abs(access.time - time), tail)
+                    guard !used[candidate], pairing.fits(access, detail, info, strictness) else { continue }
+                    let preference = pairing.preference(access, detail, info, strictness)
+                    let score = (preference.server, preference.user, abs(access.time - time), preference.path)
                     if best == nil || score < bestScore {
                         best = candidate
                         bestScore = score
@@ -75,7 +83,7 @@ struct RequestJoiner {
                 var path = access?.path ?? 0
                 if access == nil {
                     switch pairBy {
-                    case .path, .filePath: path = record.path
+                    case .path, .credentials, .filePath: path = record.path
                     case .route, .loginForm: path = 0
                     }
                 }
