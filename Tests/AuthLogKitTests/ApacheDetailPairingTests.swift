@@ -64,6 +64,22 @@ extension RequestPairingTests {
     }
 
     // Trust item 18
+    @Test func aPathlessNonceLineDoesNotTakeThe401OfALineLoggedASecondLater() throws {
+        // alice's request began at 20:54:15.9; checking her bcrypt hash took long enough that
+        // AH01617 is stamped 20:54:16 (the access log states when a request began). The
+        // AH01776 of carol's request in 20:54:15 must not take alice's 401 for want of a path.
+        let accessLog = apacheAccess(15, "GET /private/ HTTP/1.1", 401, user: "alice")
+            + apacheAccess(15, "GET /digest/ HTTP/1.1", 401, user: "carol")
+        let errorLog = apacheError(15, "auth_digest:error", "AH01776: invalid nonce 5KZAyn4oBgA=8f2b3c1de4c54b3c9a3f1f0a5d6e7b8c9d0e1f2a received - hash is not 0a1b2c3d4e5f6a7b8c9d3d5f6c9e1a2b4c7d8e9f")
+            + apacheError(16, "auth_basic:error", "AH01617: user alice: authentication failure for \"/private/\": Password Mismatch", port: 40001)
+        let joined = try requests(["apache2/access.log": accessLog, "apache2/error.log": errorLog])
+        #expect(joined.paired == 2 && joined.aggregate.total == 2)
+        let paths = Dictionary(uniqueKeysWithValues: joined.aggregate.topPaths(5).map { ($0.key, $0.value.causes) })
+        #expect(paths["/private/"]?[.passwordMismatch] == 1)
+        #expect(paths["/digest/"]?[.invalidNonce] == 1)
+    }
+
+    // Trust item 18
     @Test func aPathlessNonceLineStaysWithItsOwnServersAccessLog() throws {
         // A monitor polls two servers with digest credentials in the same second; only web2
         // logs at LogLevel info, where AH01778 is written. Its line explains web2's 401,

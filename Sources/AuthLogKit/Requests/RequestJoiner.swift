@@ -8,9 +8,10 @@
 /// (the directory of its log) is taken first, then the one whose user agrees with the line
 /// (the user it names; a user at all for `credentials`; none for "no user/password was
 /// provided"), then the nearest in time, then the first in log order, so equal requests pair
-/// first with first. Exact seconds are all paired before any near one, so a near match
-/// never takes the partner of an exact one; within each, lines that state their path are
-/// paired before lines that name none or whose file path was cut (`PairingIndex.Strictness`).
+/// first with first. Lines that state their path are all paired before lines that name none
+/// or whose file path was cut (`PairingIndex.Strictness`), so the vaguer line never takes the
+/// partner of the precise one; within each, exact seconds are all paired before any near
+/// one, so a near match never takes the partner of an exact one.
 struct RequestJoiner {
     struct Result {
         var requests: [FailedRequest]
@@ -35,7 +36,7 @@ struct RequestJoiner {
 
         var paired = 0
         let passes: [(exact: Bool, strictness: PairingIndex.Strictness)] =
-            [(true, .strict), (true, .loose), (false, .strict), (false, .loose)]
+            [(true, .strict), (false, .strict), (true, .loose), (false, .loose)]
         for (exact, strictness) in passes {
             for line in records.indices where records[line].side == .detail && partner[line] < 0 {
                 let detail = records[line]
