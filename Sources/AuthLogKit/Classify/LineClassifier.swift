@@ -23,6 +23,8 @@ final class LineClassifier {
     /// the shared format object.
     private let groups: FieldGroups
     private lazy var headMatcher = Matcher(format.head, limits: limits)
+    /// `ambiguous-user` matchers, by format name, made when first needed.
+    private var ambiguousUserMatchers: [String: Matcher] = [:]
     private let limits: MatchLimits
 
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
@@ -71,8 +73,13 @@ final class LineClassifier {
             route = parts.path.flatMap(RESTRoute.of(uri:))
         }
 
-        var user = text(groups.user, in: line)
+        let userBytes = bytes(groups.user, in: line)
+        var user = userBytes.map { raw in
+            format.decodesEscapes.contains(rule.format) ? FieldDecoding.unescapedString(raw) : FieldDecoding.string(raw)
+        }
         if user == "-" || user == "" { user = nil }
+        var ip = text(groups.ip, in: line)
+        if ip != nil, isAmbiguous(format: rule.format, userBytes: userBytes) { ip = nil }
         var status = rule.status
         if let raw = bytes(groups.status, in: line), let value = Self.integer(raw) { status = value }
 
@@ -91,13 +98,31 @@ final class LineClassifier {
         if rule.findsNamedUsers, user == nil { return .noMatch }
         guard let cause = rule.cause else {
             return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
-                                           ip: text(groups.ip, in: line), method: method, path: path, route: route,
+                                           ip: ip, method: method, path: path, route: route,
                                            status: status, user: user, rule: ruleID))
         }
         return .event(AuthEvent(
-            time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip, in: line),
+            time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
             rule: ruleID, route: route))
+    }
+
+    /// True when the line has another reading that names another client: a rule's
+    /// `(?<ambiguous>)` group is set (a line cut short), or the user name holds an unfinished
+    /// copy of the line's context (the format's `ambiguous-user`). The event is kept; its
+    /// client is not believed, so nothing can be made to blame an address it chose.
+    private func isAmbiguous(format name: String, userBytes: UnsafeRawBufferPointer?) -> Bool {
+        if matcher.range(ofFirstSetGroupIn: groups.ambiguous) != nil { return true }
+        guard let userBytes, let regex = format.ambiguousUser[name] else { return false }
+        let check: Matcher
+        if let existing = ambiguousUserMatchers[name] {
+            check = existing
+        } else {
+            check = Matcher(regex, limits: limits)
+            ambiguousUserMatchers[name] = check
+        }
+        // A check that cannot finish (a match limit) leaves the client in doubt too.
+        return check.match(userBytes) != .noMatch
     }
 
     @inline(__always)

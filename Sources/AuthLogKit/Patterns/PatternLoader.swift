@@ -131,7 +131,8 @@ public enum PatternLoader {
     private static func formatSection(_ section: PatternFileParser.Section, file: File,
                                       formats: inout [FormatDefinition],
                                       expander: FragmentExpander) throws(PatternError) -> Int {
-        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with"]
+        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with",
+                                  "ambiguous-user", "escapes"]
         try rejectUnknownKeys(section, known: known, file: file)
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
@@ -168,6 +169,17 @@ public enum PatternLoader {
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
         definition.pairsWith = (section.value("pairs-with")?.value ?? "").split(separator: " ").map(String.init)
+        definition.ambiguousUser = section.value("ambiguous-user").map { text($0, in: file) }
+        if let escapes = section.value("escapes") {
+            guard escapes.value == "backslash" || escapes.value == "none" else {
+                throw PatternError(file: file.name, line: escapes.line,
+                                   message: "'escapes' is 'backslash' (\\xHH, \\\", \\\\) or 'none', not '\(escapes.value)'")
+            }
+            definition.decodesBackslashEscapes = escapes.value == "backslash"
+        }
+        if let ambiguous = definition.ambiguousUser {
+            try validate(ambiguous, what: "format '\(name)' ambiguous-user", expander: expander)
+        }
         try validate(definition.detect, what: "format '\(name)' detect", expander: expander)
         if let hint = definition.hint { try validate(hint, what: "format '\(name)' hint", expander: expander) }
         try validate(definition.head, what: "format '\(name)' head", expander: expander)
