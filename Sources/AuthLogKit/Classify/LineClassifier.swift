@@ -27,12 +27,26 @@ final class LineClassifier {
     private var ambiguousUserMatchers: [String: Matcher] = [:]
     private let limits: MatchLimits
 
-    init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
+    /// The other formats, for lines this format's head rejects: a file whose lines switch
+    /// format (an error log that moved to syslog halfway, `docker logs` mixing access and
+    /// error lines). Built when first needed; they have no fallbacks of their own.
+    private let otherFormats: [CompiledFormat]
+    private let timeZone: TimeZone
+    private let now: Int64
+    private lazy var fallbacks: [LineClassifier] = otherFormats.map {
+        LineClassifier(format: $0, limits: limits, timeZone: timeZone, now: now)
+    }
+
+    init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64,
+         otherFormats: [CompiledFormat] = []) {
         self.format = format
         self.matcher = Matcher(format.regex, limits: limits)
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
         self.groups = format.groups
         self.limits = limits
+        self.otherFormats = otherFormats.filter { $0 !== format }
+        self.timeZone = timeZone
+        self.now = now
     }
 
     /// The time a line states, read by the format's head alone: the first line of a file
@@ -52,7 +66,7 @@ final class LineClassifier {
         case .match:
             break
         case .noMatch:
-            return .noMatch
+            return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
         case .limitExceeded, .failed:
             return .limitExceeded
         }
@@ -105,6 +119,24 @@ final class LineClassifier {
             time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
             rule: ruleID, route: route))
+    }
+
+    /// A line no rule of this format matched: if the format's own head accepts it, it is
+    /// this format's line and no failure; otherwise the first other format that reads it
+    /// decides. Only lines that reached PCRE2 and failed get here, so a file of one format
+    /// pays one more head match on those rare lines.
+    private func classifyWithOtherFormats(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
+        switch headMatcher.match(line) {
+        case .match: return .noMatch
+        case .noMatch: break
+        case .limitExceeded, .failed: return .limitExceeded
+        }
+        for other in fallbacks {
+            let outcome = other.classify(line, file: file, lineNumber: lineNumber)
+            if case .noMatch = outcome { continue }
+            return outcome
+        }
+        return .noMatch
     }
 
     /// True when the line has another reading that names another client: a rule's
