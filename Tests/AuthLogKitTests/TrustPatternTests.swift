@@ -109,3 +109,56 @@ import Testing
         #expect(names == ["\u{1B}[31mroot", "\u{1B}[31mroot", "\u{1B}[31mroot"])
     }
 }
+
+/// Trust item 15, the pattern-file side.
+@Suite struct TrustPatternFileTests {
+    static func loadWithUserFile(_ text: String) throws(PatternError) -> CompiledPatterns {
+        try CompiledPatterns(try PatternLoader.load(PatternLoader.builtinFiles + [PatternLoader.File(name: "/etc/authlog/mine.conf", text: text)]))
+    }
+
+    // Trust item 15
+    @Test func userRuleCannotMoveTheClientOffTheHead() {
+        let text = """
+        [format]
+        name = nginx-access
+
+        [rule forged-client]
+        cause = http-401
+        literal = "x-real-ip="
+        regex = (?<request>[^"]*)" 401 .*x-real-ip=(?<ip><IPV4>)
+
+        """
+        #expect {
+            _ = try Self.loadWithUserFile(text)
+        } throws: { error in
+            let error = error as? PatternError
+            return error?.file == "/etc/authlog/mine.conf" && error?.message.contains("captures 'ip'") == true
+        }
+    }
+
+    // Trust item 15
+    @Test func hugePatternFileIsRefusedWithAClearError() {
+        let text = "[fragments]\n" + String(repeating: "# padding\n", count: 200_000)
+        #expect {
+            _ = try Self.loadWithUserFile(text)
+        } throws: { error in
+            let error = error as? PatternError
+            return error?.file == "/etc/authlog/mine.conf" && error?.message.contains("the limit is") == true
+        }
+    }
+
+    // Trust item 15
+    @Test func manyUserRulesWithTheNginxContextLoadOrNameTheUserFile() {
+        var text = "[format]\nname = nginx-error\n"
+        for index in 0..<200 {
+            text += "\n[rule custom-\(index)]\ncause = denied-by-rule\nliteral = custom message \(index)\n"
+            text += "regex = custom message \(index)<NGINX_FIXED_CONTEXT>\n"
+        }
+        do {
+            let patterns = try Self.loadWithUserFile(text)
+            #expect(patterns.format(named: "nginx-error") != nil)
+        } catch {
+            #expect(error.file == "/etc/authlog/mine.conf", "\(error)")
+        }
+    }
+}

@@ -135,8 +135,12 @@ public final class CompiledFormat: Sendable {
         } catch {
             // Every piece compiled on its own when the files were loaded; only their
             // combination can fail here (e.g. PCRE2's pattern size limit).
-            throw PatternError(file: definition.source.file, line: definition.source.line,
-                               message: "format '\(name)': its rules do not compile together: \(error)")
+            // Name the file that added rules last (a user's file), not only the format's own.
+            let added = ruleSources.last { $0.source.file != definition.source.file }?.source
+            let source = added ?? definition.source
+            throw PatternError(file: source.file, line: source.line,
+                               message: "format '\(name)': its rules do not compile together"
+                                   + (added == nil ? "" : " with the rules of this file") + ": \(error)")
         }
         self.groups = FieldGroups(regex)
         self.headGroups = FieldGroups(head)
