@@ -32,6 +32,8 @@ struct FieldGroups: Sendable {
     let path: [Int]
     let status: [Int]
     let program: [Int]
+    /// Set when the rule's own structure leaves the client in doubt (a line cut short).
+    let ambiguous: [Int]
 
     init(_ regex: Regex) {
         time = regex.groupNumbers(named: "time")
@@ -43,6 +45,7 @@ struct FieldGroups: Sendable {
         path = regex.groupNumbers(named: "path")
         status = regex.groupNumbers(named: "status")
         program = regex.groupNumbers(named: "program")
+        ambiguous = regex.groupNumbers(named: "ambiguous")
     }
 }
 
@@ -68,6 +71,10 @@ public final class CompiledFormat: Sendable {
     /// The head alone, to read the time of a file's first line whatever it says.
     let head: Regex
     let headGroups: FieldGroups
+    /// Each format's `ambiguous-user` regex, by format name (a wrapper holds its inner ones).
+    let ambiguousUser: [String: Regex]
+    /// Formats (this one or, for a wrapper, inner ones) whose user names are backslash-escaped.
+    let decodesEscapes: Set<String>
 
     init(_ definition: FormatDefinition, wrapping inner: [FormatDefinition], expander: FragmentExpander) throws(PatternError) {
         self.name = definition.name
@@ -117,11 +124,23 @@ public final class CompiledFormat: Sendable {
             self.hint = try definition.hint.map { hint throws in
                 try Regex(try expander.expandSharingDefinitions(hint.text), options: [.duplicateNames])
             }
+            var ambiguousUser: [String: Regex] = [:]
+            for format in [definition] + (definition.wrapsOtherFormats ? inner : []) {
+                guard let text = format.ambiguousUser?.text else { continue }
+                ambiguousUser[format.name] = try Regex(try expander.expandSharingDefinitions(text), options: [.duplicateNames])
+            }
+            self.ambiguousUser = ambiguousUser
+            self.decodesEscapes = Set(([definition] + (definition.wrapsOtherFormats ? inner : []))
+                .filter(\.decodesBackslashEscapes).map(\.name))
         } catch {
             // Every piece compiled on its own when the files were loaded; only their
             // combination can fail here (e.g. PCRE2's pattern size limit).
-            throw PatternError(file: definition.source.file, line: definition.source.line,
-                               message: "format '\(name)': its rules do not compile together: \(error)")
+            // Name the file that added rules last (a user's file), not only the format's own.
+            let added = ruleSources.last { $0.source.file != definition.source.file }?.source
+            let source = added ?? definition.source
+            throw PatternError(file: source.file, line: source.line,
+                               message: "format '\(name)': its rules do not compile together"
+                                   + (added == nil ? "" : " with the rules of this file") + ": \(error)")
         }
         self.groups = FieldGroups(regex)
         self.headGroups = FieldGroups(head)

@@ -23,14 +23,30 @@ final class LineClassifier {
     /// the shared format object.
     private let groups: FieldGroups
     private lazy var headMatcher = Matcher(format.head, limits: limits)
+    /// `ambiguous-user` matchers, by format name, made when first needed.
+    private var ambiguousUserMatchers: [String: Matcher] = [:]
     private let limits: MatchLimits
 
-    init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64) {
+    /// The other formats, for lines this format's head rejects: a file whose lines switch
+    /// format (an error log that moved to syslog halfway, `docker logs` mixing access and
+    /// error lines). Built when first needed; they have no fallbacks of their own.
+    private let otherFormats: [CompiledFormat]
+    private let timeZone: TimeZone
+    private let now: Int64
+    private lazy var fallbacks: [LineClassifier] = otherFormats.map {
+        LineClassifier(format: $0, limits: limits, timeZone: timeZone, now: now)
+    }
+
+    init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64,
+         otherFormats: [CompiledFormat] = []) {
         self.format = format
         self.matcher = Matcher(format.regex, limits: limits)
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
         self.groups = format.groups
         self.limits = limits
+        self.otherFormats = otherFormats.filter { $0 !== format }
+        self.timeZone = timeZone
+        self.now = now
     }
 
     /// The time a line states, read by the format's head alone: the first line of a file
@@ -50,7 +66,7 @@ final class LineClassifier {
         case .match:
             break
         case .noMatch:
-            return .noMatch
+            return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
         case .limitExceeded, .failed:
             return .limitExceeded
         }
@@ -71,8 +87,13 @@ final class LineClassifier {
             route = parts.path.flatMap(RESTRoute.of(uri:))
         }
 
-        var user = text(groups.user, in: line)
+        let userBytes = bytes(groups.user, in: line)
+        var user = userBytes.map { raw in
+            format.decodesEscapes.contains(rule.format) ? FieldDecoding.unescapedString(raw) : FieldDecoding.string(raw)
+        }
         if user == "-" || user == "" { user = nil }
+        var ip = text(groups.ip, in: line)
+        if ip != nil, isAmbiguous(format: rule.format, userBytes: userBytes) { ip = nil }
         var status = rule.status
         if let raw = bytes(groups.status, in: line), let value = Self.integer(raw) { status = value }
 
@@ -91,13 +112,49 @@ final class LineClassifier {
         if rule.findsNamedUsers, user == nil { return .noMatch }
         guard let cause = rule.cause else {
             return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
-                                           ip: text(groups.ip, in: line), method: method, path: path, route: route,
+                                           ip: ip, method: method, path: path, route: route,
                                            status: status, user: user, rule: ruleID))
         }
         return .event(AuthEvent(
-            time: time, file: file, line: lineNumber, format: formatName, ip: text(groups.ip, in: line),
+            time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
             rule: ruleID, route: route))
+    }
+
+    /// A line no rule of this format matched: if the format's own head accepts it, it is
+    /// this format's line and no failure; otherwise the first other format that reads it
+    /// decides. Only lines that reached PCRE2 and failed get here, so a file of one format
+    /// pays one more head match on those rare lines.
+    private func classifyWithOtherFormats(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
+        switch headMatcher.match(line) {
+        case .match: return .noMatch
+        case .noMatch: break
+        case .limitExceeded, .failed: return .limitExceeded
+        }
+        for other in fallbacks {
+            let outcome = other.classify(line, file: file, lineNumber: lineNumber)
+            if case .noMatch = outcome { continue }
+            return outcome
+        }
+        return .noMatch
+    }
+
+    /// True when the line has another reading that names another client: a rule's
+    /// `(?<ambiguous>)` group is set (a line cut short), or the user name holds an unfinished
+    /// copy of the line's context (the format's `ambiguous-user`). The event is kept; its
+    /// client is not believed, so nothing can be made to blame an address it chose.
+    private func isAmbiguous(format name: String, userBytes: UnsafeRawBufferPointer?) -> Bool {
+        if matcher.range(ofFirstSetGroupIn: groups.ambiguous) != nil { return true }
+        guard let userBytes, let regex = format.ambiguousUser[name] else { return false }
+        let check: Matcher
+        if let existing = ambiguousUserMatchers[name] {
+            check = existing
+        } else {
+            check = Matcher(regex, limits: limits)
+            ambiguousUserMatchers[name] = check
+        }
+        // A check that cannot finish (a match limit) leaves the client in doubt too.
+        return check.match(userBytes) != .noMatch
     }
 
     @inline(__always)

@@ -29,6 +29,54 @@ enum FieldDecoding {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// A field as nginx and Apache access logs write it (`\xHH` in either case, `\"`, `\\`;
+    /// Apache also `\n`, `\t` …), decoded to the bytes the client sent and then read like
+    /// `string`. An ESC sent as a user name is the same key whether the log held the raw
+    /// byte (nginx error log), `\x1B` (nginx access log) or `\x1b` (Apache).
+    static func unescapedString(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard bytes.contains(UInt8(ascii: "\\")) else { return string(bytes) }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                decoded.append(byte)
+                index += 1
+                continue
+            }
+            let next = bytes[index + 1]
+            if next == UInt8(ascii: "x") || next == UInt8(ascii: "X"), index + 3 < bytes.count,
+               let high = hexValue(bytes[index + 2]), let low = hexValue(bytes[index + 3]) {
+                decoded.append(high << 4 | low)
+                index += 4
+                continue
+            }
+            switch next {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): decoded.append(next)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            default:
+                // Not an escape the servers write: kept as it stands.
+                decoded.append(byte)
+                index += 1
+                continue
+            }
+            index += 2
+        }
+        return decoded.withUnsafeBytes { string($0) }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     static func appendHexEscape(_ byte: UInt8, to output: inout [UInt8]) {
         let digits = Array("0123456789abcdef".utf8)
         output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 15)]])

@@ -67,6 +67,13 @@ public struct FormatDefinition: Sendable {
     /// Words in a file's path that favour this format when content cannot tell.
     public var pathHints: [String]
     public var head: PatternText
+    /// Searched in the user name of a matching line (`ambiguous-user = …`): a user name in
+    /// which it finds something holds an unfinished copy of the line's context, so the line
+    /// has another reading with another client, and its client is not believed.
+    public var ambiguousUser: PatternText? = nil
+    /// `escapes = backslash`: the server writes fields with `\xHH`, `\"` and `\\` escapes,
+    /// which are decoded in user names (so one user has one name in every log).
+    public var decodesBackslashEscapes = false
     /// A wrapper format (syslog): its head is followed by any other format's head and rules.
     public var wrapsOtherFormats: Bool
     /// Formats whose lines record the requests this format's lines explain

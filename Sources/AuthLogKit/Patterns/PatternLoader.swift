@@ -35,6 +35,10 @@ public enum PatternLoader {
         var files: [File] = []
         for name in names.sorted() where name.hasSuffix(".conf") {
             let filePath = (path as NSString).appendingPathComponent(name)
+            if let size = (try? FileManager.default.attributesOfItem(atPath: filePath))?[.size] as? Int,
+               size > maximumFileSize {
+                throw PatternError(file: filePath, line: 0, message: "pattern file is \(size) bytes; the limit is \(maximumFileSize) (1 MiB)")
+            }
             guard let data = FileManager.default.contents(atPath: filePath) else {
                 throw PatternError(file: filePath, line: 0, message: "cannot read pattern file")
             }
@@ -59,9 +63,17 @@ public enum PatternLoader {
         return try load(files)
     }
 
+    /// Pattern files are a few kilobytes; a larger one is refused before it is parsed, so a
+    /// damaged or hostile file fails at once with a clear error instead of after minutes.
+    public static let maximumFileSize = 1 << 20
+
     public static func load(_ files: [File]) throws(PatternError) -> PatternSet {
         var parsed: [(File, [PatternFileParser.Section])] = []
         for file in files {
+            guard file.text.utf8.count <= maximumFileSize else {
+                throw PatternError(file: file.name, line: 0, message: "pattern file is \(file.text.utf8.count) bytes; "
+                                       + "the limit is \(maximumFileSize) (1 MiB)")
+            }
             do {
                 parsed.append((file, try PatternFileParser.parse(file.text)))
             } catch {
@@ -117,6 +129,7 @@ public enum PatternLoader {
                                    message: "unknown section [\(section.header)]; expected [format], [fragments] or [rule NAME]")
             }
         }
+        try rejectRulesMovingTheClient(formats, expander: expander)
         for format in formats where format.rules.isEmpty && !format.wrapsOtherFormats {
             throw PatternError(file: format.source.file, line: format.source.line,
                                message: "format '\(format.name)' has no [rule …] sections")
@@ -131,7 +144,8 @@ public enum PatternLoader {
     private static func formatSection(_ section: PatternFileParser.Section, file: File,
                                       formats: inout [FormatDefinition],
                                       expander: FragmentExpander) throws(PatternError) -> Int {
-        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with"]
+        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with",
+                                  "ambiguous-user", "escapes"]
         try rejectUnknownKeys(section, known: known, file: file)
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
@@ -168,6 +182,17 @@ public enum PatternLoader {
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
         definition.pairsWith = (section.value("pairs-with")?.value ?? "").split(separator: " ").map(String.init)
+        definition.ambiguousUser = section.value("ambiguous-user").map { text($0, in: file) }
+        if let escapes = section.value("escapes") {
+            guard escapes.value == "backslash" || escapes.value == "none" else {
+                throw PatternError(file: file.name, line: escapes.line,
+                                   message: "'escapes' is 'backslash' (\\xHH, \\\", \\\\) or 'none', not '\(escapes.value)'")
+            }
+            definition.decodesBackslashEscapes = escapes.value == "backslash"
+        }
+        if let ambiguous = definition.ambiguousUser {
+            try validate(ambiguous, what: "format '\(name)' ambiguous-user", expander: expander)
+        }
         try validate(definition.detect, what: "format '\(name)' detect", expander: expander)
         if let hint = definition.hint { try validate(hint, what: "format '\(name)' hint", expander: expander) }
         try validate(definition.head, what: "format '\(name)' head", expander: expander)
@@ -239,6 +264,25 @@ public enum PatternLoader {
     }
 
     // MARK: - Validation
+
+    /// Where a format's head reads the client (`ip`), that is the structural position the
+    /// format guarantees; a rule capturing its own `ip` would move the client to text after
+    /// the head, which is attacker text in every log. Formats whose head names no client
+    /// (error logs, debug.log) leave it to their rules.
+    private static func rejectRulesMovingTheClient(_ formats: [FormatDefinition],
+                                                   expander: FragmentExpander) throws(PatternError) {
+        for format in formats where !format.wrapsOtherFormats {
+            guard let head = try? Regex(expander.expand(format.head.text).text, options: [.duplicateNames]),
+                  !head.groupNumbers(named: "ip").isEmpty else { continue }
+            for rule in format.rules {
+                guard let regex = try? Regex(expander.expand(rule.regex.text).text, options: [.duplicateNames]),
+                      !regex.groupNumbers(named: "ip").isEmpty else { continue }
+                throw PatternError(file: rule.regex.source.file, line: rule.regex.source.line,
+                                   message: "rule '\(rule.id)' captures 'ip', but format '\(format.name)' reads the "
+                                       + "client in its head; a rule cannot move it")
+            }
+        }
+    }
 
     /// Compiles one regex on its own (fragments expanded) and turns a PCRE2 error into a
     /// message naming the file, the line and where in the written text the problem is.

@@ -574,14 +574,18 @@ private final class ClassifierCache: @unchecked Sendable {
         self.slots = Array(repeating: [:], count: workers)
         self.buffers = (0..<workers).map { _ in WorkerBuffer() }
         self.options = options
+        self.formats = patterns.formats
     }
+
+    /// Every format: a line its file's format rejects is read with the others.
+    private let formats: [CompiledFormat]
 
     func buffer(worker: Int) -> WorkerBuffer { buffers[worker] }
 
     func classifier(for format: CompiledFormat, worker: Int) -> LineClassifier {
         if let existing = slots[worker][format.name] { return existing }
         let classifier = LineClassifier(format: format, limits: options.matchLimits, timeZone: options.timeZone,
-                                        now: Int64(options.now.timeIntervalSince1970))
+                                        now: Int64(options.now.timeIntervalSince1970), otherFormats: formats)
         slots[worker][format.name] = classifier
         return classifier
     }
