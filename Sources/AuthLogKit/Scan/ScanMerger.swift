@@ -8,6 +8,8 @@ struct TaskOutcome: Sendable {
     var failure: UnscannedInput?
     /// Reading stopped early (truncated archive, I/O error); lines before were counted.
     var readError: String?
+    /// The file was found this short while it was read (truncated meanwhile).
+    var shrankTo: Int?
 }
 
 /// Results of the tasks, written by the workers, read after they are done. A task's
@@ -74,6 +76,7 @@ struct ScanMerger {
             }
             var merged: FileStats? = nil
             var readError: String? = nil
+            var shrankTo: Int? = nil
             for taskIndex in tasksOfInput[index] {
                 guard let outcome = outcomes[taskIndex] else { continue }
                 if let failure = outcome.failure {
@@ -81,6 +84,7 @@ struct ScanMerger {
                     break
                 }
                 if let error = outcome.readError, readError == nil { readError = error }
+                if let size = outcome.shrankTo { shrankTo = min(shrankTo ?? size, size) }
                 guard let part = outcome.stats else { continue }
                 guard var total = merged else {
                     merged = part
@@ -94,6 +98,12 @@ struct ScanMerger {
             if let readError {
                 diagnostics?.error("\(input.path): \(readError); \(stats.lines) line(s) before it were scanned")
                 report.unscanned.append(UnscannedInput(path: input.path, reason: readError, isError: true))
+            }
+            if let shrankTo {
+                // copytruncate or a rewrite while the scan ran: what was there is counted, and
+                // the report says it is short rather than passing it off as the whole file.
+                diagnostics?.warning("\(input.path): the file was truncated while it was read (to \(shrankTo) bytes); "
+                                     + "the \(stats.lines) line(s) read before that are counted")
             }
             if stats.skipped > 0 {
                 let parts = SkipReason.allCases.compactMap { reason -> String? in

@@ -97,9 +97,9 @@ struct TaskRunner: @unchecked Sendable {
             defer { close(descriptor) }
             do {
                 let end = input.byteRange.map { min($0.upperBound, size) } ?? size
-                try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: end,
-                                          maxLineLength: options.maxLineLength,
-                                          buffer: classifiers.buffer(worker: worker)) { chunk in
+                outcome.shrankTo = try ChunkReader.withChunk(descriptor: descriptor, range: range, fileSize: end,
+                                                             maxLineLength: options.maxLineLength,
+                                                             buffer: classifiers.buffer(worker: worker)) { chunk in
                     guard case .lines(let block, let overlongTail) = chunk else { return }
                     scanner.scan(block)
                     if overlongTail { scanner.skipOverlongLine() }
@@ -109,7 +109,10 @@ struct TaskRunner: @unchecked Sendable {
             }
         }
         outcome.stats = scanner.stats
-        outcome.stats?.bytes = range.count  // chunks partition the file, overlong lines included
+        // Chunks partition the file, overlong lines included; of a file cut short meanwhile,
+        // only the bytes still there were read.
+        let readEnd = outcome.shrankTo.map { min(max($0, range.lowerBound), range.upperBound) } ?? range.upperBound
+        outcome.stats?.bytes = readEnd - range.lowerBound
     }
 
     /// Standard input, pipes and archives: read from start to end through a line buffer.
