@@ -15,6 +15,11 @@ struct PlannedInput {
 
     var input: LogInput
     var source: Source
+    /// A pipe, FIFO or device, kept open from planning to reading: it is never opened twice
+    /// (a FIFO's writer may be gone by a second open(2), which then blocks forever).
+    var held: HeldDescriptor? = nil
+    /// A regular file, which can be read again (the second read of `SuccessReader`).
+    var isRegularFile = false
 
     /// Where reading this input stops: the planned size, or the end of its byte range.
     var plannedEnd: Int {
@@ -28,37 +33,47 @@ struct PlannedInput {
 struct ScanPlanner {
     let patterns: CompiledPatterns
     let options: ScanOptions
+    /// Only regular files are read (a second read): anything else is passed over, and a FIFO
+    /// put in a file's place cannot block the open.
+    var regularFilesOnly = false
 
     /// Opens a file to decide how to read it; regular files get their format detected here.
     func plan(_ input: LogInput) -> Result<PlannedInput, UnscannedInput> {
         if input.isStandardInput { return .success(PlannedInput(input: input, source: .stream(gzip: false))) }
-        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC | (regularFilesOnly ? O_NONBLOCK : 0))
         guard descriptor >= 0 else {
             return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
         }
-        defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: true))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            if regularFilesOnly {
+                close(descriptor)
+                return .failure(UnscannedInput(path: input.path, reason: "not a regular file", isError: false))
+            }
+            // Read as a stream through this very descriptor.
+            return .success(PlannedInput(input: input, source: .stream(gzip: false), held: HeldDescriptor(descriptor)))
+        }
+        defer { close(descriptor) }
+        var sample = [UInt8](repeating: 0, count: 64 << 10)
+        let sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        if sampled < 0 {
             return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
         }
-        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
-        var sample = [UInt8](repeating: 0, count: 64 << 10)
-        var sampled = 0
-        if isRegular {
-            sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-            if sampled < 0 {
-                return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
-            }
-        }
         let gzip = sampled >= 2 && sample[0] == 0x1F && sample[1] == 0x8B
-        guard isRegular, !gzip else { return .success(PlannedInput(input: input, source: .stream(gzip: gzip))) }
+        guard !gzip else { return .success(PlannedInput(input: input, source: .stream(gzip: true), isRegularFile: true)) }
         switch chooseFormat(sample: sample, count: sampled, input: input) {
         case .success(let chosen):
             guard let format = chosen.format else {
-                return .success(PlannedInput(input: input, source: .stream(gzip: false)))  // empty: nothing to split
+                // empty: nothing to split
+                return .success(PlannedInput(input: input, source: .stream(gzip: false), isRegularFile: true))
             }
             return .success(PlannedInput(input: input, source: .regular(size: Int(info.st_size), format: format,
-                                                                        forced: chosen.forced)))
+                                                                        forced: chosen.forced), isRegularFile: true))
         case .failure(let failure):
             return .failure(failure)
         }
@@ -90,4 +105,13 @@ struct ScanPlanner {
         var info = stat()
         return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
+}
+
+/// A descriptor closed when the last reference to it goes (after the scan).
+final class HeldDescriptor: Sendable {
+    let value: Int32
+
+    init(_ value: Int32) { self.value = value }
+
+    deinit { close(value) }
 }

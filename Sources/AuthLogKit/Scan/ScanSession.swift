@@ -104,7 +104,8 @@ public final class ScanSession: @unchecked Sendable {
 
     private func scan(_ inputs: [LogInput], into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)?) {
         let clock = PhaseClock()
-        let planner = ScanPlanner(patterns: patterns, options: options)
+        // The second read (an injected collector) reads regular files only: a stream is gone.
+        let planner = ScanPlanner(patterns: patterns, options: options, regularFilesOnly: injectedCollector != nil)
         var planned: [PlannedInput?] = []
         var failures: [Int: UnscannedInput] = [:]
         for (index, input) in inputs.enumerated() {
@@ -157,8 +158,8 @@ public final class ScanSession: @unchecked Sendable {
         if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(), events: report.aggregate, files: report.files, inputs: inputs,
-                     clock: clock)
+                .run(collector.take(), events: report.aggregate, files: report.files,
+                     inputs: planned.compactMap { $0?.isRegularFile == true ? $0?.input : nil }, clock: clock)
         }
         collector = nil
     }

@@ -72,7 +72,8 @@ struct TaskRunner: @unchecked Sendable {
             scanChunk(plan.input, range: range, size: size, format: format, forced: forced, worker: worker,
                       emit: emit, keepAttempt: keepAttempt, into: &outcome)
         case (.stream, .stream(let gzip)):
-            scanStream(plan.input, gzip: gzip, worker: worker, emit: emit, keepAttempt: keepAttempt, into: &outcome)
+            scanStream(plan.input, gzip: gzip, held: plan.held, worker: worker, emit: emit, keepAttempt: keepAttempt,
+                       into: &outcome)
         default:
             preconditionFailure("task and plan disagree")
         }
@@ -116,15 +117,18 @@ struct TaskRunner: @unchecked Sendable {
     }
 
     /// Standard input, pipes and archives: read from start to end through a line buffer.
-    private func scanStream(_ input: LogInput, gzip: Bool, worker: Int,
+    /// A pipe or FIFO comes with the descriptor planning opened (`held`); only regular files
+    /// (archives, empty files) are opened again.
+    private func scanStream(_ input: LogInput, gzip: Bool, held: HeldDescriptor?, worker: Int,
                             emit: @escaping (AuthEvent) -> Void, keepAttempt: ((RequestAttempt) -> Void)?,
                             into outcome: inout TaskOutcome) {
-        let descriptor = input.isStandardInput ? STDIN_FILENO : open(input.path, O_RDONLY | O_CLOEXEC)
+        let ownsDescriptor = !input.isStandardInput && held == nil
+        let descriptor = input.isStandardInput ? STDIN_FILENO : held?.value ?? open(input.path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             outcome.failure = UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true)
             return
         }
-        defer { if !input.isStandardInput { close(descriptor) } }
+        defer { if ownsDescriptor { close(descriptor) } }
         let raw = DescriptorSource(descriptor: descriptor)
         var source: ByteSource
         do {
