@@ -89,6 +89,9 @@ struct SummaryCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if let start = options.since, let end = options.until, start >= end {
+            throw ValidationError("--since must be before --until (the window is empty)")
+        }
         let rules = failOn.compactMap { try? FailOnRule(parsing: $0) }  // checked in validate()
         let diagnostics = StandardError(quiet: common.quiet)
         let progress = ScanProgress()
