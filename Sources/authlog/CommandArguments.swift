@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AuthLogKit
+
 /// The command line as the argument parser should see it.
 enum CommandArguments {
     /// `-j4` as make(1) and rg(1) take it: ArgumentParser would read `-j4` as `-j` followed by
@@ -15,5 +20,26 @@ enum CommandArguments {
             }
         }
         return result
+    }
+}
+
+extension CommandArguments {
+    /// The path arguments as the bytes the shell passed. Swift decodes argv lossily (a name
+    /// that is not UTF-8 gets U+FFFD, and is then "No such file"), so each parsed path is
+    /// matched, in order, to the raw argv element it was decoded from.
+    static func rawPaths(_ paths: [String]) -> [LogPath] {
+        let raw: [[UInt8]] = (1..<Int(CommandLine.argc)).compactMap { index in
+            guard let argument = CommandLine.unsafeArgv[index] else { return nil }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(argument).assumingMemoryBound(to: UInt8.self),
+                                             count: strlen(argument)))
+        }
+        var cursor = 0
+        return paths.map { path in
+            guard let index = raw[cursor...].firstIndex(where: { String(decoding: $0, as: UTF8.self) == path }) else {
+                return LogPath(path)
+            }
+            cursor = index + 1
+            return LogPath(bytes: raw[index])
+        }
     }
 }

@@ -117,11 +117,12 @@ struct SummaryCommand: ParsableCommand {
         let report: ScanReport
         var plan: IncrementalPlanner.Plan? = nil
         if state != nil {
-            let made = IncrementalPlanner.plan(arguments: paths, filter: options.pathFilter, state: saved)
+            let made = IncrementalPlanner.plan(arguments: CommandArguments.rawPaths(paths), filter: options.pathFilter,
+                                               state: saved)
             report = session.run(inputs: made.inputs, unscanned: made.unscanned)
             plan = made
         } else {
-            report = session.run(arguments: paths)
+            report = session.run(arguments: CommandArguments.rawPaths(paths))
         }
         progressLine?.stop()
 

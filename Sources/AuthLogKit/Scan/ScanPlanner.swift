@@ -40,7 +40,7 @@ struct ScanPlanner {
     /// Opens a file to decide how to read it; regular files get their format detected here.
     func plan(_ input: LogInput) -> Result<PlannedInput, UnscannedInput> {
         if input.isStandardInput { return .success(PlannedInput(input: input, source: .stream(gzip: false))) }
-        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC | (regularFilesOnly ? O_NONBLOCK : 0))
+        let descriptor = input.open(flags: regularFilesOnly ? O_NONBLOCK : 0)
         guard descriptor >= 0 else {
             return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
         }
@@ -101,9 +101,9 @@ struct ScanPlanner {
         return .success((detected, false))
     }
 
-    func fileSize(_ path: String) -> Int {
+    func fileSize(_ input: LogInput) -> Int {
         var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+        return input.location.withCString { stat($0, &info) } == 0 ? Int(info.st_size) : 0
     }
 }
 

@@ -51,6 +51,11 @@ public final class ScanSession: @unchecked Sendable {
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input
     /// order (for NDJSON output); the report holds the aggregate.
     public func run(arguments: [String], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
+        run(arguments: arguments.map(LogPath.init), onEvent: onEvent)
+    }
+
+    /// The same for paths as bytes (the command line's, which need not be UTF-8).
+    public func run(arguments: [LogPath], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
         let discovery = InputDiscovery.discover(arguments, filter: options.pathFilter)
         var report = ScanReport()
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)

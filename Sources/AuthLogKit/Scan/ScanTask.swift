@@ -11,7 +11,7 @@ enum ScanTask {
     }
 
     /// The tasks for the planned inputs, in input order, and the bytes they will read.
-    static func split(_ planned: [PlannedInput?], chunkSize: Int, fileSize: (String) -> Int)
+    static func split(_ planned: [PlannedInput?], chunkSize: Int, fileSize: (LogInput) -> Int)
         -> (tasks: [ScanTask], plannedBytes: Int) {
         var tasks: [ScanTask] = []
         var plannedBytes = 0
@@ -28,7 +28,7 @@ enum ScanTask {
                     start += chunk
                 } while start < range.upperBound
             case .stream:
-                if !plan.input.isStandardInput { plannedBytes += fileSize(plan.input.path) }
+                if !plan.input.isStandardInput { plannedBytes += fileSize(plan.input) }
                 tasks.append(.stream(input: index))
             }
         }

@@ -91,7 +91,7 @@ struct TaskRunner: @unchecked Sendable {
                                   formatForced: forced, maxLineLength: options.maxLineLength,
                                   since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
         scanner.readsFileStart = range.lowerBound == 0
-        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
+        let descriptor = input.open()
         if descriptor < 0 {
             outcome.readError = String(cString: strerror(errno))
         } else {
@@ -123,7 +123,7 @@ struct TaskRunner: @unchecked Sendable {
                             emit: @escaping (AuthEvent) -> Void, keepAttempt: ((RequestAttempt) -> Void)?,
                             into outcome: inout TaskOutcome) {
         let ownsDescriptor = !input.isStandardInput && held == nil
-        let descriptor = input.isStandardInput ? STDIN_FILENO : held?.value ?? open(input.path, O_RDONLY | O_CLOEXEC)
+        let descriptor = input.isStandardInput ? STDIN_FILENO : held?.value ?? input.open()
         guard descriptor >= 0 else {
             outcome.failure = UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true)
             return
