@@ -35,11 +35,16 @@ extension CommandArguments {
         }
         var cursor = 0
         return paths.map { path in
-            guard let index = raw[cursor...].firstIndex(where: { String(decoding: $0, as: UTF8.self) == path }) else {
-                return LogPath(path)
-            }
-            cursor = index + 1
-            return LogPath(bytes: raw[index])
+            let candidates = raw.indices[cursor...].filter { String(decoding: raw[$0], as: UTF8.self) == path }
+            guard let first = candidates.first else { return LogPath(path) }
+            // Several elements can decode to the same text (an option's value, another name):
+            // the first that names an existing file is the path; the argument parser keeps
+            // positional arguments in order, so the search goes on after it.
+            let chosen = path.unicodeScalars.contains("\u{FFFD}")
+                ? candidates.first { LogPath(bytes: raw[$0]).withCString { name in var info = stat(); return lstat(name, &info) == 0 } } ?? first
+                : first
+            cursor = chosen + 1
+            return LogPath(bytes: raw[chosen])
         }
     }
 }
