@@ -38,7 +38,7 @@ enum ExitStatus {
 enum Main {
     static func main() {
         do {
-            var command = try AuthLog.parseAsRoot()
+            var command = try AuthLog.parseAsRoot(CommandArguments.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)

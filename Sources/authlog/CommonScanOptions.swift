@@ -55,12 +55,20 @@ struct CommonScanOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Do not print warnings or progress (errors are still printed).")
     var quiet = false
 
+    /// Upper bounds well beyond any real need, low enough that nothing they size overflows.
+    static let maxTop = 1_000_000
+    static let maxThreads = 256
+    static let maxLineLimit = 1 << 30
+    static let maxChunkSize = 1 << 30
+    static let maxKeysLimit = 100_000_000
+
     func validate() throws {
-        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
-        guard maxLine >= 64 else { throw ValidationError("--max-line must be at least 64 bytes") }
-        guard maxKeys >= 1 else { throw ValidationError("--max-keys must be 1 or more") }
-        guard threads >= 1 else { throw ValidationError("--threads must be 1 or more") }
-        guard chunkSize >= 4096 else { throw ValidationError("--chunk-size must be at least 4096 bytes") }
+        try requireOption(top, in: 0...Self.maxTop, "--top")
+        try requireOption(maxLine, in: 64...Self.maxLineLimit, "--max-line")
+        try requireOption(maxKeys, in: 1...Self.maxKeysLimit, "--max-keys")
+        try requireOption(threads, in: 1...Self.maxThreads, "--threads (-j)")
+        try requireOption(chunkSize, in: 4096...Self.maxChunkSize, "--chunk-size")
+        try requireOption(matchLimit, in: 1...UInt32.max, "--match-limit")
         if let tz, TimeZone(identifier: tz) == nil {
             throw ValidationError("unknown time zone '\(tz)' (use a name like UTC or Europe/Berlin)")
         }

@@ -58,12 +58,15 @@ struct FindingOptions: ParsableArguments {
     var noRequests = false
 
     func validate() throws {
-        let values = [bruteForce, stuffingUsers, distributedIPs, probeRequests, loginPosts, regularFailures, missingHeader,
-                      expiredFailures, typoFailures, newFailureClients]
-        guard values.allSatisfy({ $0 >= 1 }) else { throw ValidationError("finding thresholds must be 1 or more") }
-        guard regularFailures >= 3 else { throw ValidationError("--regular-failures must be at least 3 (two intervals)") }
-        guard pairingWindow >= 0 else { throw ValidationError("--pairing-window must be 0 or more") }
-        guard maxRequests >= 0 else { throw ValidationError("--max-requests must be 0 or more") }
+        let thresholds = [("--brute-force", bruteForce), ("--stuffing-users", stuffingUsers),
+                          ("--distributed-ips", distributedIPs), ("--probe-requests", probeRequests),
+                          ("--login-posts", loginPosts), ("--missing-header", missingHeader),
+                          ("--expired-failures", expiredFailures), ("--typo-failures", typoFailures),
+                          ("--new-failure-clients", newFailureClients)]
+        for (name, value) in thresholds { try requireOption(value, in: 1...1_000_000_000, name) }
+        try requireOption(regularFailures, in: 3...1_000_000_000, "--regular-failures (two intervals at least)")
+        try requireOption(pairingWindow, in: 0...86_400, "--pairing-window")
+        try requireOption(maxRequests, in: 0...1_000_000_000, "--max-requests")
     }
 
     var analysis: RequestAnalysisOptions? {

@@ -82,7 +82,7 @@ struct ScanCommand: ParsableCommand {
         let diagnostics = StandardError(quiet: common.quiet)
         let stdout = StandardOutput()
         let session = ScanSession(patterns: patterns, options: options, diagnostics: diagnostics)
-        let inputs = paths.isEmpty ? ["-"] : paths
+        let inputs = paths.isEmpty ? [LogPath.standardInput] : CommandArguments.rawPaths(paths)
 
         let report: ScanReport
         switch output {

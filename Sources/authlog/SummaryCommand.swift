@@ -89,6 +89,9 @@ struct SummaryCommand: ParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if let start = options.since, let end = options.until, start >= end {
+            throw ValidationError("--since must be before --until (the window is empty)")
+        }
         let rules = failOn.compactMap { try? FailOnRule(parsing: $0) }  // checked in validate()
         let diagnostics = StandardError(quiet: common.quiet)
         let progress = ScanProgress()
@@ -114,11 +117,12 @@ struct SummaryCommand: ParsableCommand {
         let report: ScanReport
         var plan: IncrementalPlanner.Plan? = nil
         if state != nil {
-            let made = IncrementalPlanner.plan(arguments: paths, filter: options.pathFilter, state: saved)
+            let made = IncrementalPlanner.plan(arguments: CommandArguments.rawPaths(paths), filter: options.pathFilter,
+                                               state: saved)
             report = session.run(inputs: made.inputs, unscanned: made.unscanned)
             plan = made
         } else {
-            report = session.run(arguments: paths)
+            report = session.run(arguments: CommandArguments.rawPaths(paths))
         }
         progressLine?.stop()
 

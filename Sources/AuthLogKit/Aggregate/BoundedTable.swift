@@ -74,7 +74,7 @@ public struct BoundedTable<Value: Tally>: Sendable {
             return keys[a].utf8.lexicographicallyPrecedes(keys[b].utf8)
         }
         var best: [Int] = []
-        best.reserveCapacity(limit + 1)
+        best.reserveCapacity(min(limit, slotOfKey.count) + 1)  // never sized by the caller's limit
         for slot in slotOfKey.values {
             if best.count == limit, !precedes(slot, best[limit - 1]) { continue }
             var low = 0, high = best.count

@@ -13,7 +13,8 @@ public enum DurationText {
 
     /// Whole seconds (for windows in log time).
     public static func wholeSeconds(_ text: String) -> Int64? {
-        guard !text.hasSuffix("ms"), let value = seconds(text), value == value.rounded() else { return nil }
+        // Past ~290 billion years Int64 would trap: such a duration is not one.
+        guard !text.hasSuffix("ms"), let value = seconds(text), value == value.rounded(), value < 9e18 else { return nil }
         return Int64(value)
     }
 }

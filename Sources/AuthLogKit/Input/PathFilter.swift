@@ -23,6 +23,17 @@ public struct PathFilter: Sendable, Equatable {
         return includes.contains { Self.matches($0, name: name, relativePath: relativePath) }
     }
 
+    /// The same for names as bytes (a directory's entries): globs match them byte for byte.
+    public func admits(name: LogPath, relativePath: LogPath) -> Bool {
+        if excludes.contains(where: { Self.matches($0, name: name, relativePath: relativePath) }) { return false }
+        if includes.isEmpty { return true }
+        return includes.contains { Self.matches($0, name: name, relativePath: relativePath) }
+    }
+
+    static func matches(_ glob: String, name: LogPath, relativePath: LogPath) -> Bool {
+        (glob.contains("/") ? relativePath : name).withCString { fnmatch(glob, $0, glob.contains("/") ? FNM_PATHNAME : 0) == 0 }
+    }
+
     static func matches(_ glob: String, name: String, relativePath: String) -> Bool {
         glob.contains("/") ? fnmatch(glob, relativePath, FNM_PATHNAME) == 0 : fnmatch(glob, name, 0) == 0
     }

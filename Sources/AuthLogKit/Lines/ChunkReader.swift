@@ -23,44 +23,69 @@ enum ChunkReader {
     }
 
     /// Calls `body` with the chunk's lines. `fileSize` is the size when the scan was planned:
-    /// bytes appended since are left for the next run.
+    /// bytes appended since are left for the next run. Returns the file's size when it was
+    /// found shorter than planned (truncated meanwhile, e.g. by copytruncate), else nil.
+    ///
+    /// Every search is bounded, so a chunk costs its own bytes plus at most one line limit
+    /// whatever the file holds: a file that is one huge line is read in linear time.
+    @discardableResult
     static func withChunk(descriptor: Int32, range: Range<Int>, fileSize: Int, maxLineLength: Int,
-                          buffer: WorkerBuffer, _ body: (Outcome) -> Void) throws(InputError) {
+                          buffer: WorkerBuffer, _ body: (Outcome) -> Void) throws(InputError) -> Int? {
+        try withChunk(file: DescriptorFile(descriptor: descriptor), range: range, fileSize: fileSize,
+                      maxLineLength: maxLineLength, buffer: buffer, body)
+    }
+
+    @discardableResult
+    static func withChunk(file: some PositionalFile, range: Range<Int>, fileSize: Int, maxLineLength: Int,
+                          buffer: WorkerBuffer, _ body: (Outcome) -> Void) throws(InputError) -> Int? {
         var firstLine = range.lowerBound
         if firstLine > 0 {
-            guard let newline = try firstNewline(descriptor, from: firstLine - 1, limit: fileSize) else {
+            // A line starting in this chunk follows a newline in [lower - 1, upper - 1): one
+            // found later starts a line of the next chunk, so the search stops there.
+            switch try firstNewline(file, from: firstLine - 1, limit: min(range.upperBound - 1, fileSize)) {
+            case .found(let newline): firstLine = newline + 1
+            case .absent:
                 body(.empty)
-                return
+                return nil
+            case .fileEnded:
+                body(.empty)
+                return file.currentSize
             }
-            firstLine = newline + 1
         }
         guard firstLine < range.upperBound, firstLine < fileSize else {
             body(.empty)
-            return
+            return nil
         }
-        // The chunk's last line ends at the first newline at or after its last byte.
+        // The chunk's last line ends at the first newline at or after its last byte. Past the
+        // line limit it is overlong whether a newline follows or not: no need to look further.
+        let allowance = min(maxLineLength, Int.max / 2) + 1
+        let searchLimit = range.upperBound + min(fileSize - range.upperBound, allowance)
         var regionEnd = fileSize
-        if let newline = try firstNewline(descriptor, from: range.upperBound - 1, limit: fileSize) {
-            regionEnd = newline + 1
-        }
         var overlongTail = false
-        if regionEnd - range.upperBound > maxLineLength + 1 {
-            // That last line is longer than the limit: read up to the chunk's end only, and
-            // cut the block after the last newline in it.
-            overlongTail = true
-            regionEnd = range.upperBound
+        var shrank = false
+        switch try firstNewline(file, from: range.upperBound - 1, limit: searchLimit) {
+        case .found(let newline): regionEnd = newline + 1
+        case .absent:
+            if searchLimit < fileSize {
+                // That last line is longer than the limit: read up to the chunk's end only, and
+                // cut the block after the last newline in it.
+                overlongTail = true
+                regionEnd = range.upperBound
+            }
+        case .fileEnded(let position):
+            shrank = true
+            regionEnd = max(firstLine, position)
         }
 
         let want = regionEnd - firstLine
         let base = buffer.reserve(want)
         var got = 0
         while got < want {
-            let count = pread(descriptor, base + got, want - got, off_t(firstLine + got))
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .system(errno)
+            let count = try file.read(into: base + got, count: want - got, at: firstLine + got)
+            if count == 0 {  // truncated meanwhile: what is there is what we read
+                shrank = true
+                break
             }
-            if count == 0 { break }  // truncated meanwhile: what is there is what we read
             got += count
         }
         var block = UnsafeRawBufferPointer(start: base, count: got)
@@ -69,26 +94,63 @@ enum ChunkReader {
             block = UnsafeRawBufferPointer(rebasing: block[..<cut])
         }
         body(.lines(block, overlongTail: overlongTail))
+        return shrank ? min(file.currentSize, firstLine + got) : nil
     }
 
-    /// Offset of the first `\n` at or after `offset`, reading with pread(2) in small pieces
-    /// (the answer is normally within the first line), or nil if there is none before `limit`.
-    static func firstNewline(_ descriptor: Int32, from offset: Int, limit: Int) throws(InputError) -> Int? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
+    enum NewlineSearch: Equatable {
+        case found(Int)
+        /// None in the bytes searched, all of which are there.
+        case absent
+        /// The file ends before the limit (it was truncated): none up to `position`.
+        case fileEnded(at: Int)
+    }
+
+    /// The first `\n` in `[offset, limit)`, reading with pread(2) in small pieces (the answer
+    /// is normally within the first line).
+    static func firstNewline(_ file: some PositionalFile, from offset: Int, limit: Int) throws(InputError) -> NewlineSearch {
+        var capacity = 4096
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
         var position = offset
         while position < limit {
-            let want = min(buffer.count, limit - position)
-            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, want, off_t(position)) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw .system(errno)
-            }
-            if got == 0 { return nil }
-            if let index = buffer[0..<got].firstIndex(of: 0x0A) { return position + index }
+            let want = min(capacity, limit - position)
+            let got = try file.read(into: buffer, count: want, at: position)
+            if got == 0 { return .fileEnded(at: position) }
+            if let index = ByteSearch.first(0x0A, in: buffer, from: 0, to: got) { return .found(position + index) }
             position += got
-            if buffer.count < 1 << 20 { buffer = [UInt8](repeating: 0, count: buffer.count * 4) }
+            if capacity < 1 << 20 {
+                capacity *= 4
+                buffer.deallocate()
+                buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+            }
         }
-        return nil
+        return .absent
+    }
+}
+
+/// A file read at offsets: the real one through pread(2), or a stand-in in tests.
+protocol PositionalFile {
+    /// Up to `count` bytes at `offset`; 0 at (or past) the end of the file.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws(InputError) -> Int
+    /// The file's size now (it may have shrunk since it was planned).
+    var currentSize: Int { get }
+}
+
+/// pread(2) on a descriptor the caller owns.
+struct DescriptorFile: PositionalFile {
+    let descriptor: Int32
+
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: Int) throws(InputError) -> Int {
+        while true {
+            let got = pread(descriptor, buffer, count, off_t(offset))
+            if got >= 0 { return got }
+            if errno != EINTR { throw .system(errno) }
+        }
+    }
+
+    var currentSize: Int {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
     }
 }
 

@@ -43,6 +43,10 @@ public enum IncrementalPlanner {
     }
 
     public static func plan(arguments: [String], filter: PathFilter, state: SummaryState?) -> Plan {
+        plan(arguments: arguments.map(LogPath.init), filter: filter, state: state)
+    }
+
+    public static func plan(arguments: [LogPath], filter: PathFilter, state: SummaryState?) -> Plan {
         let discovery = InputDiscovery.discover(arguments, filter: filter)
         var plan = Plan(inputs: [], unscanned: discovery.unscanned, pending: [])
         var unclaimed = state?.checkpoints ?? []
@@ -123,7 +127,7 @@ public enum IncrementalPlanner {
 
     /// Identity, first bytes and complete length of a file (archives decompressed).
     static func inspect(_ input: LogInput) -> Candidate? {
-        let descriptor = open(input.path, O_RDONLY | O_CLOEXEC)
+        let descriptor = input.open()
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()

@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How one input will be read, decided when it is first opened.
+struct PlannedInput {
+    enum Source {
+        /// A regular file read in chunks; `size` when planned.
+        case regular(size: Int, format: CompiledFormat, forced: Bool)
+        /// Standard input, a pipe or an archive, read start to end by one worker.
+        case stream(gzip: Bool)
+    }
+
+    var input: LogInput
+    var source: Source
+    /// A pipe, FIFO or device, kept open from planning to reading: it is never opened twice
+    /// (a FIFO's writer may be gone by a second open(2), which then blocks forever).
+    var held: HeldDescriptor? = nil
+    /// A regular file, which can be read again (the second read of `SuccessReader`).
+    var isRegularFile = false
+
+    /// Where reading this input stops: the planned size, or the end of its byte range.
+    var plannedEnd: Int {
+        guard case .regular(let size, _, _) = source else { return 0 }
+        return input.byteRange.map { min($0.upperBound, size) } ?? size
+    }
+}
+
+/// Planning: opens each input once to decide how to read it (in chunks or as a stream) and,
+/// for regular files, which format it is in.
+struct ScanPlanner {
+    let patterns: CompiledPatterns
+    let options: ScanOptions
+    /// Only regular files are read (a second read): anything else is passed over, and a FIFO
+    /// put in a file's place cannot block the open.
+    var regularFilesOnly = false
+
+    /// Opens a file to decide how to read it; regular files get their format detected here.
+    func plan(_ input: LogInput) -> Result<PlannedInput, UnscannedInput> {
+        if input.isStandardInput { return .success(PlannedInput(input: input, source: .stream(gzip: false))) }
+        let descriptor = input.open(flags: regularFilesOnly ? O_NONBLOCK : 0)
+        guard descriptor >= 0 else {
+            return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: true))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            if regularFilesOnly {
+                close(descriptor)
+                return .failure(UnscannedInput(path: input.path, reason: "not a regular file", isError: false))
+            }
+            // Read as a stream through this very descriptor.
+            return .success(PlannedInput(input: input, source: .stream(gzip: false), held: HeldDescriptor(descriptor)))
+        }
+        defer { close(descriptor) }
+        var sample = [UInt8](repeating: 0, count: 64 << 10)
+        let sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        if sampled < 0 {
+            return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+        }
+        let gzip = sampled >= 2 && sample[0] == 0x1F && sample[1] == 0x8B
+        guard !gzip else { return .success(PlannedInput(input: input, source: .stream(gzip: true), isRegularFile: true)) }
+        switch chooseFormat(sample: sample, count: sampled, input: input) {
+        case .success(let chosen):
+            guard let format = chosen.format else {
+                // empty: nothing to split
+                return .success(PlannedInput(input: input, source: .stream(gzip: false), isRegularFile: true))
+            }
+            return .success(PlannedInput(input: input, source: .regular(size: Int(info.st_size), format: format,
+                                                                        forced: chosen.forced), isRegularFile: true))
+        case .failure(let failure):
+            return .failure(failure)
+        }
+    }
+
+    /// The forced format, or the detected one; nil format for an empty input.
+    func chooseFormat(sample: [UInt8], count: Int, input: LogInput)
+        -> Result<(format: CompiledFormat?, forced: Bool), UnscannedInput> {
+        if let name = options.formatOverride {
+            guard let format = patterns.format(named: name) else {
+                return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
+            }
+            return .success((format, true))
+        }
+        if count == 0 { return .success((nil, false)) }
+        let detected = sample.withUnsafeBytes { raw in
+            FormatDetector(formats: patterns.formats).detect(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), path: input.path)
+        }
+        guard let detected else {
+            let reason = input.isExplicit
+                ? "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", ")); choose one with --log-format)"
+                : "not in a known log format"
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
+        }
+        return .success((detected, false))
+    }
+
+    func fileSize(_ input: LogInput) -> Int {
+        var info = stat()
+        return input.location.withCString { stat($0, &info) } == 0 ? Int(info.st_size) : 0
+    }
+}
+
+/// A descriptor closed when the last reference to it goes (after the scan).
+final class HeldDescriptor: Sendable {
+    let value: Int32
+
+    init(_ value: Int32) { self.value = value }
+
+    deinit { close(value) }
+}
