@@ -116,6 +116,14 @@ import Testing
         let previousMissing = #"{"schema": "authlog.state/1", "generated_at": "x", "checkpoints": [], "previous": {"generated_at": "x", "by_cause": {}, "top_clients": []}}"#
         let previousWhy = try load(previousMissing) ?? ""
         #expect(previousWhy.contains("previous.total: missing"), "\(previousWhy)")
+        // Numbers that do not fit their field, which Foundation reports as "not valid JSON".
+        let negativeInode = wrongType.replacingOccurrences(of: #""inode": 2"#, with: #""inode": -2"#)
+            .replacingOccurrences(of: #""offset": "ten""#, with: #""offset": 0"#)
+        let inodeWhy = try load(negativeInode) ?? ""
+        #expect(inodeWhy.contains("checkpoints[0].inode: -2 is negative"), "\(inodeWhy)")
+        let hugeTotal = previousMissing.replacingOccurrences(of: #""by_cause""#, with: #""total": 1e30, "by_cause""#)
+        let hugeWhy = try load(hugeTotal) ?? ""
+        #expect(hugeWhy.contains("previous.total: 1e+30 is not a whole number that fits"), "\(hugeWhy)")
         #expect(try load("{ not json")?.contains("not JSON") == true)
     }
 }

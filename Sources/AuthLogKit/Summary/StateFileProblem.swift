@@ -1,3 +1,5 @@
+import Foundation
+
 /// What is wrong with a damaged state file, in words that name the field: "previous.total:
 /// -9223372036854775808 is out of range", not Foundation's "The data couldn't be read because
 /// it isn't in the correct format". A state file is written by authlog, but it sits on disk
@@ -8,8 +10,14 @@ enum StateFileProblem {
     static let largestFigure = 1 << 62
 
     /// Why decoding failed, naming the field (in the file's own snake_case spelling).
-    static func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, data: Data) -> String {
         guard let error = error as? DecodingError else { return "\(error)" }
+        // Foundation reports a number that does not fit its field (-1 for an inode, 1e30 for
+        // a count) as "not valid JSON", with no path: find the field ourselves.
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+           let tree = try? JSONSerialization.jsonObject(with: data), let found = unfitNumber(in: tree, at: "") {
+            return found
+        }
         switch error {
         case .typeMismatch(let type, let context):
             return "\(field(context.codingPath)): expected \(typeName(type))"
@@ -49,6 +57,32 @@ enum StateFileProblem {
         return nil
     }
 
+    /// The first number (depth first) that no field of a state can hold: not a whole number,
+    /// beyond 64 bits, or negative where the field is unsigned (device, inode).
+    private static func unfitNumber(in value: Any, at path: String) -> String? {
+        switch value {
+        case let object as [String: Any]:
+            for key in object.keys.sorted() {
+                if let found = unfitNumber(in: object[key]!, at: path.isEmpty ? key : path + "." + key) { return found }
+            }
+        case let list as [Any]:
+            for (index, element) in list.enumerated() {
+                if let found = unfitNumber(in: element, at: path + "[\(index)]") { return found }
+            }
+        case let number as NSNumber where !(value is Bool):
+            let name = path.isEmpty ? "the top level" : path
+            let double = number.doubleValue
+            let unsigned = path.hasSuffix(".device") || path.hasSuffix(".inode")
+            if double != double.rounded() || abs(double) >= 0x1p64 || (!unsigned && abs(double) >= 0x1p63) {
+                return "\(name): \(number) is not a whole number that fits"
+            }
+            if unsigned, double < 0 { return "\(name): \(number) is negative" }
+        default:
+            break
+        }
+        return nil
+    }
+
     private static func field(_ path: [any CodingKey]) -> String {
         var text = ""
         for key in path {
@@ -76,10 +110,11 @@ enum StateFileProblem {
 
     private static func typeName(_ type: Any.Type) -> String {
         switch type {
-        case is Int.Type, is UInt64.Type, is Int64.Type: "a whole number"
-        case is String.Type: "a string"
-        case is [Any].Type: "a list"
-        default: "\(type)"
+        case is Int.Type, is UInt64.Type, is Int64.Type: return "a whole number"
+        case is String.Type: return "a string"
+        default:
+            // Lists decode as Array<…>; the state's structs and dictionaries are JSON objects.
+            return String(describing: type).hasPrefix("Array") ? "a list" : "an object"
         }
     }
 }

@@ -87,7 +87,7 @@ public struct SummaryState: Codable, Sendable, Equatable {
             decoder.keyDecodingStrategy = .convertFromSnakeCase
             state = try decoder.decode(SummaryState.self, from: data)
         } catch {
-            return .unusable("not a valid state file: \(StateFileProblem.describe(error))")
+            return .unusable("not a valid state file: \(StateFileProblem.describe(error, data: data))")
         }
         guard state.schema == schema else { return .unusable("schema '\(state.schema)', expected '\(schema)'") }
         if let problem = StateFileProblem.outOfRange(state) {
