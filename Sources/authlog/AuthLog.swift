@@ -17,7 +17,8 @@ struct AuthLog: ParsableCommand {
         discussion: """
             EXIT STATUS
               0  done, and every input was read
-              1  done, but some input could not be read or recognised
+              1  done, but some input could not be read or recognised, or the
+                 output could not be written (full disk, /dev/full, a locked state)
               2  usage error or unusable pattern file: nothing was read
               3  summary: a --fail-on threshold was reached
             """,
@@ -42,6 +43,12 @@ enum Main {
             try command.run()
         } catch let exit as ExitCode {
             Glibc.exit(exit.rawValue)
+        } catch let failure as OutputFailure {
+            // A reader that left (`| head`) ends the run quietly; any other write error
+            // means the output is incomplete, and says so.
+            if failure.isBrokenPipe { Glibc.exit(ExitStatus.success) }
+            StandardError.writeLine("authlog: error: \(failure.message)\n")
+            Glibc.exit(ExitStatus.inputProblem)
         } catch {
             let code = AuthLog.exitCode(for: error)
             if code == .success {

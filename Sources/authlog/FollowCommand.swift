@@ -119,14 +119,13 @@ final class FollowPrinter: FollowOutput {
         emit(FollowLines.summary(aggregate, final: final, top: top, format: format, style: style))
     }
 
+    /// A line that cannot be written ends the run: a reader that left (EPIPE, when SIGPIPE
+    /// did not already end it) quietly, any other error (a full disk) with one error line and
+    /// status 1, rather than following on with every event lost.
     private func emit(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { if errno == EINTR { continue }; return }
-                offset += written
-            }
-        }
+        guard let failure = StandardOutput.writeAll(bytes, to: STDOUT_FILENO) else { return }
+        if failure.isBrokenPipe { exit(ExitStatus.success) }
+        StandardError.writeLine("authlog: error: \(failure.message)\n")
+        exit(ExitStatus.inputProblem)
     }
 }

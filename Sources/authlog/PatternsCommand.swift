@@ -25,9 +25,9 @@ struct PatternsCommand: ParsableCommand {
     func run() throws {
         let compiled = try patternOptions.compiled()
         let output = StandardOutput()
-        defer { output.flush() }
         guard !samples.isEmpty else {
             list(compiled, to: output)
+            try output.flush()
             return
         }
         let result = SampleVerifier(patterns: compiled).verify(files: samples)
@@ -41,10 +41,8 @@ struct PatternsCommand: ParsableCommand {
         if !unproven.isEmpty {
             output.write("rules no sample line matched: \(unproven.joined(separator: ", "))\n")
         }
-        if !result.failures.isEmpty {
-            output.flush()
-            throw ExitCode(ExitStatus.inputProblem)
-        }
+        try output.flush()
+        if !result.failures.isEmpty { throw ExitCode(ExitStatus.inputProblem) }
     }
 
     private func list(_ compiled: CompiledPatterns, to output: StandardOutput) {

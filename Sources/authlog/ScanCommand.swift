@@ -46,7 +46,8 @@ struct ScanCommand: ParsableCommand {
 
             EXIT STATUS
               0  the scan completed and every input was read
-              1  the scan completed, but some input could not be read or recognised
+              1  the scan completed, but some input could not be read or recognised,
+                 or the report could not be written to standard output
               2  usage error or unusable pattern file: nothing was scanned
             """
     )
@@ -105,7 +106,7 @@ struct ScanCommand: ParsableCommand {
             }
             stdout.write(TextReport.render(report, top: common.top, style: TextStyle(enabled: useColor)))
         }
-        stdout.flush()
+        try stdout.flush()
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
     }
 }

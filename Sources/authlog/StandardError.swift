@@ -49,39 +49,3 @@ final class StandardError: ScanDiagnostics {
         }
     }
 }
-
-/// Buffered writes to stdout: reports can be large and a write(2) per event is slow.
-final class StandardOutput {
-    private var buffer: [UInt8] = []
-    private let flushThreshold: Int
-
-    init(flushThreshold: Int = 64 << 10) {
-        self.flushThreshold = flushThreshold
-        buffer.reserveCapacity(flushThreshold + 4096)
-    }
-
-    func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= flushThreshold { flush() }
-    }
-
-    /// Appends an NDJSON event without building a string for it.
-    func write(event: AuthEvent) {
-        NDJSONEvent.render(event, into: &buffer)
-        if buffer.count >= flushThreshold { flush() }
-    }
-
-    func flush() {
-        buffer.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
-                if written <= 0 { if errno == EINTR { continue }; return }
-                offset += written
-            }
-        }
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    deinit { flush() }
-}

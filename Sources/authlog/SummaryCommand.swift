@@ -21,6 +21,16 @@ struct SummaryCommand: ParsableCommand {
             after the report, so a run that fails or is killed is simply done again next time. \
             Without --state, --since/--until choose the window from the logs' own timestamps.
 
+            Counts are failed requests, as scan counts them (an access-log 401 and the error \
+            line explaining it are one); the JSON keeps the line counts under "events". \
+            --state takes a lock (STATE.lock beside it): a second run on the same state waits \
+            for the first (--wait-lock), so no line is reported twice.
+
+            --output-file and --state replace a regular file atomically, keeping its mode. A \
+            device or FIFO (/dev/null, /dev/stdout to a pipe) is written straight through, \
+            never replaced; a symbolic link to a regular file, a directory or a block device \
+            is refused.
+
             EXAMPLES
               authlog summary --state /var/lib/authlog/state.json -o markdown \\
                 /var/log/nginx /var/log/apache2
@@ -31,8 +41,11 @@ struct SummaryCommand: ParsableCommand {
 
             EXIT STATUS
               0  the report was written
-              1  it was written, but some input could not be read or recognised
-              2  usage error or unusable pattern file: nothing was scanned
+              1  it was written, but some input could not be read or recognised; or
+                 the report or state could not be written (the state then keeps its
+                 old position); or another run held the state's lock past --wait-lock
+              2  usage error, unusable pattern file, or a refused --output-file or
+                 --state target: nothing was scanned
               3  a --fail-on threshold was reached (the report was written)
             """
     )
@@ -61,6 +74,11 @@ struct SummaryCommand: ParsableCommand {
         "Exit 3 when reached: total>=N, ip>=N, user>=N, path>=N or CAUSE>=N (also >); repeatable.", valueName: "rule"))
     var failOn: [String] = []
 
+    @Option(name: .customLong("wait-lock"), help: ArgumentHelp(
+        "With --state: seconds to wait while another run holds the state's lock (STATE.lock), then exit 1.",
+        valueName: "seconds"))
+    var waitLock: Double = 120
+
     @Flag(name: .customLong("quiet-if-empty"), help: "Print nothing when the window holds no failures (cron mails only news).")
     var quietIfEmpty = false
 
@@ -71,6 +89,9 @@ struct SummaryCommand: ParsableCommand {
     func validate() throws {
         for rule in failOn {
             do { _ = try FailOnRule(parsing: rule) } catch { throw ValidationError(error.description) }
+        }
+        guard waitLock.isFinite, waitLock >= 0, waitLock <= 86_400 else {
+            throw ValidationError("--wait-lock: give seconds from 0 to 86400")
         }
         if paths.contains("-"), state != nil {
             throw ValidationError("--state needs files: standard input cannot be read incrementally")
@@ -94,6 +115,33 @@ struct SummaryCommand: ParsableCommand {
         }
         let rules = failOn.compactMap { try? FailOnRule(parsing: $0) }  // checked in validate()
         let diagnostics = StandardError(quiet: common.quiet)
+
+        // Targets are checked before the scan: a refused --output-file or --state is known
+        // at once, not after an hour of reading.
+        if let outputFile {
+            do { _ = try AtomicFile.method(for: outputFile) } catch {
+                diagnostics.error("--output-file \(outputFile): \(error.message)")
+                throw ExitCode(ExitStatus.usage)
+            }
+        }
+        // The lock is held from reading the state to saving the next one (released when
+        // `lock` goes, at the end of run()).
+        var lock: StateLock? = nil
+        if let state {
+            do {
+                try AtomicFile.requireReplaceable(state)
+            } catch {
+                diagnostics.error("--state \(state): \(error.message)")
+                throw ExitCode(ExitStatus.usage)
+            }
+            do {
+                lock = try StateLock.acquire(state: state, waitSeconds: waitLock)
+            } catch {
+                diagnostics.error("\(state): \(error.message)")
+                throw ExitCode(ExitStatus.inputProblem)
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
         let progress = ScanProgress()
         options.progress = progress
         let progressLine = ProgressLine.start(progress, quiet: common.quiet)
@@ -149,13 +197,21 @@ struct SummaryCommand: ParsableCommand {
                 do {
                     try AtomicFile.write(Array(text.utf8), to: outputFile)
                 } catch {
-                    diagnostics.error("\(outputFile): \(error.message); the state was not updated")
+                    diagnostics.error("\(outputFile): \(error.message)" + (state == nil ? "" : "; the state was not updated"))
                     throw ExitCode(ExitStatus.inputProblem)
                 }
             } else {
                 let stdout = StandardOutput()
                 stdout.write(text)
-                stdout.flush()
+                do {
+                    try stdout.flush()
+                } catch {
+                    // The report did not get out: the state keeps the old position, so the
+                    // next run reports these lines again. A reader that left ends quietly.
+                    if error.isBrokenPipe { throw error }
+                    diagnostics.error(error.message + (state == nil ? "" : "; the state was not updated"))
+                    throw ExitCode(ExitStatus.inputProblem)
+                }
             }
         }
 
@@ -172,7 +228,7 @@ struct SummaryCommand: ParsableCommand {
             }
         }
 
-        let crossed = rules.compactMap { $0.crossed(by: report.aggregate) }
+        let crossed = rules.compactMap { $0.crossed(by: document.counted) }
         for reason in crossed { diagnostics.error("threshold reached: \(reason)") }
         if !crossed.isEmpty { throw ExitCode(3) }
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }

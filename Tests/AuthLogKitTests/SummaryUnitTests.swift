@@ -63,3 +63,67 @@ import Testing
         guard case .unusable = SummaryState.load(path) else { Issue.record("expected unusable"); return }
     }
 }
+
+/// State files as they may be found on disk: damaged by hand, by a disk, or by an attacker.
+@Suite struct DamagedStateTests {
+    func load(_ text: String) throws -> String? {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.json").path
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        switch SummaryState.load(path) {
+        case .unusable(let why): return why
+        case .loaded, .missing: return nil
+        }
+    }
+
+    // Trust item 12
+    @Test func aStateWithInt64MinIsDamagedNotACrash() throws {
+        // The hostile reproducer's state (repro 03): previous.total, or a by_cause value, is Int64.min.
+        let total = #"{"schema": "authlog.state/1", "generated_at": "2026-12-01T20:00:00Z", "checkpoints": [], "previous": {"generated_at": "2026-12-01T20:00:00Z", "total": -9223372036854775808, "by_cause": {"http-401": 0}, "top_clients": []}}"#
+        #expect(try load(total)?.contains("previous.total: -9223372036854775808 is out of range") == true)
+        let byCause = total.replacingOccurrences(of: #""total": -9223372036854775808"#, with: #""total": 0"#)
+            .replacingOccurrences(of: #""http-401": 0"#, with: #""http-401": -9223372036854775808"#)
+        #expect(try load(byCause)?.contains("previous.by_cause.http-401: -9223372036854775808 is out of range") == true)
+        let offset = #"{"schema": "authlog.state/1", "generated_at": "x", "checkpoints": [{"path": "/l", "device": 1, "inode": 2, "offset": -1, "fingerprint": "00", "fingerprint_length": 4}]}"#
+        #expect(try load(offset)?.contains("checkpoints[0].offset: -1 is out of range") == true)
+    }
+
+    // Trust item 12: whatever a state holds, comparing with it cannot trap.
+    @Test func comparingWithExtremeFiguresSaturates() {
+        #expect(SummaryDocument.difference(5, Int.min) == Int.max)
+        #expect(SummaryDocument.difference(Int.min, 1) == Int.min)
+        #expect(SummaryDocument.difference(7, 3) == 4)
+        var document = SummaryDocument(report: ScanReport(), windowStart: nil, windowEnd: 0, windowDescription: "",
+                                       previous: .init(generatedAt: "x", total: Int.min, byCause: ["http-401": Int.min],
+                                                       topClients: [], counts: "events"),
+                                       top: 10, generatedAt: 0)
+        #expect(document.change.hasPrefix("+"))
+        #expect(SummaryJSON.render(document, generator: "t").contains("\"change\": \(Int.max)"))
+        document.previous?.total = 1
+        #expect(document.change == "−100% vs the previous run (1)")
+    }
+
+    // Trust item 15
+    @Test func aDamagedStateNamesTheFieldNotFoundationsFormatMessage() throws {
+        let wrongType = #"{"schema": "authlog.state/1", "generated_at": "x", "checkpoints": [{"path": "/l", "device": 1, "inode": 2, "offset": "ten", "fingerprint": "00", "fingerprint_length": 4}]}"#
+        let why = try #require(try load(wrongType))
+        #expect(why.contains("checkpoints[0].offset: expected a whole number"), "\(why)")
+        #expect(!why.contains("correct format"))
+        let missing = #"{"schema": "authlog.state/1", "checkpoints": []}"#
+        let missingWhy = try load(missing) ?? ""
+        #expect(missingWhy.contains("generated_at: missing"), "\(missingWhy)")
+        let previousMissing = #"{"schema": "authlog.state/1", "generated_at": "x", "checkpoints": [], "previous": {"generated_at": "x", "by_cause": {}, "top_clients": []}}"#
+        let previousWhy = try load(previousMissing) ?? ""
+        #expect(previousWhy.contains("previous.total: missing"), "\(previousWhy)")
+        // Numbers that do not fit their field, which Foundation reports as "not valid JSON".
+        let negativeInode = wrongType.replacingOccurrences(of: #""inode": 2"#, with: #""inode": -2"#)
+            .replacingOccurrences(of: #""offset": "ten""#, with: #""offset": 0"#)
+        let inodeWhy = try load(negativeInode) ?? ""
+        #expect(inodeWhy.contains("checkpoints[0].inode: -2 is negative"), "\(inodeWhy)")
+        let hugeTotal = previousMissing.replacingOccurrences(of: #""by_cause""#, with: #""total": 1e30, "by_cause""#)
+        let hugeWhy = try load(hugeTotal) ?? ""
+        #expect(hugeWhy.contains("previous.total: 1e+30 is not a whole number that fits"), "\(hugeWhy)")
+        #expect(try load("{ not json")?.contains("not JSON") == true)
+    }
+}

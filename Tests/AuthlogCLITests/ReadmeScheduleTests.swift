@@ -59,11 +59,11 @@ import Testing
         try sandbox.append(0..<120)
         let first = try cli.run(Array(arguments.dropFirst()))
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("**40** failures"), "\(first.stdout.prefix(300))")
+        #expect(first.stdout.contains("**40** failed requests (40 log lines)"), "\(first.stdout.prefix(300))")
         try sandbox.append(120..<150)
         let second = try cli.run(Array(arguments.dropFirst()))
         #expect(second.status == 0, "\(second.stderr)")
-        #expect(second.stdout.contains("**10** failures"), "\(second.stdout.prefix(300))")
+        #expect(second.stdout.contains("**10** failed requests (10 log lines)"), "\(second.stdout.prefix(300))")
         #expect(second.stdout.contains("vs the previous run (40)"))
     }
 

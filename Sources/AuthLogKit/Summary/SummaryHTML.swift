@@ -3,15 +3,15 @@
 /// is escaped; the page is also well-formed XML, so tests parse it strictly.
 public enum SummaryHTML {
     public static func render(_ document: SummaryDocument) -> String {
-        let aggregate = document.report.aggregate
+        let aggregate = document.counted
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>"
         h += "<title>" + escape("Authentication failures, \(document.windowText)") + "</title>"
         h += "<style>" + style + "</style></head><body>"
         h += "<header><h1>Authentication failures</h1><p class=\"window\">" + escape(document.windowText) + " · "
             + escape(document.windowDescription) + "</p>"
-        h += "<p class=\"headline\"><strong>" + TextReport.format(document.total) + "</strong> failure"
-            + (document.total == 1 ? "" : "s") + " in \(document.report.files.count) file"
+        h += "<p class=\"headline\"><strong>" + TextReport.format(document.total) + "</strong> " + document.totalUnit
+            + " in \(document.report.files.count) file"
             + (document.report.files.count == 1 ? "" : "s") + " · " + escape(document.change) + "</p>"
         if document.total > 0 { h += "<p class=\"glance\">" + escape(TextReport.glance(aggregate)) + "</p>" }
         h += "</header>"

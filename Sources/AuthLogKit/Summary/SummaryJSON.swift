@@ -8,15 +8,22 @@ public enum SummaryJSON {
             json.string("description", document.windowDescription)
             json.endObject()
             json.beginObject("comparison")
-            if let previous = document.previous {
+            // Counts are failed requests (`counts`), as in `requests`; a previous run that counted
+            // log lines is named but not compared.
+            json.string("counts", document.countsUnit)
+            if let previous = document.comparable {
                 json.string("previous_run", previous.generatedAt)
                 json.int("previous_total", previous.total)
-                json.int("change", document.total - previous.total)
+                json.int("change", SummaryDocument.difference(document.total, previous.total))
                 json.beginObject("change_by_cause")
                 for cause in Cause.allCases {
-                    json.int(cause.rawValue, document.report.aggregate.byCause[cause] - (previous.byCause[cause.rawValue] ?? 0))
+                    json.int(cause.rawValue, SummaryDocument.difference(document.counted.byCause[cause],
+                                                                        previous.byCause[cause.rawValue] ?? 0))
                 }
                 json.endObject()
+            } else if let previous = document.previous {
+                json.string("previous_run", previous.generatedAt)
+                json.string("previous_total", nil)
             } else {
                 json.string("previous_run", nil)
             }

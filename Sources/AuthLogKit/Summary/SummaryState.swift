@@ -45,6 +45,18 @@ public struct SummaryState: Codable, Sendable, Equatable {
         public var total: Int
         public var byCause: [String: Int]
         public var topClients: [String]
+        /// What `total` and `byCause` count: `"requests"` (failed requests, as scan counts
+        /// them) or `"events"` (log lines, with `--no-requests`). States written before
+        /// summary counted requests have none: their figures are lines, and are not compared.
+        public var counts: String?
+
+        public init(generatedAt: String, total: Int, byCause: [String: Int], topClients: [String], counts: String? = nil) {
+            self.generatedAt = generatedAt
+            self.total = total
+            self.byCause = byCause
+            self.topClients = topClients
+            self.counts = counts
+        }
     }
 
     public var schema = SummaryState.schema
@@ -64,19 +76,24 @@ public struct SummaryState: Codable, Sendable, Equatable {
         case unusable(String)
     }
 
-    /// Reads a state file; a missing or damaged one is reported, never fatal.
+    /// Reads a state file; a missing or damaged one is reported, never fatal. The reason
+    /// names the field at fault: the caller prefixes the file's name.
     public static func load(_ path: String) -> LoadResult {
         guard FileManager.default.fileExists(atPath: path) else { return .missing }
         guard let data = FileManager.default.contents(atPath: path) else { return .unusable("cannot read it") }
+        let state: SummaryState
         do {
             let decoder = JSONDecoder()
             decoder.keyDecodingStrategy = .convertFromSnakeCase
-            let state = try decoder.decode(SummaryState.self, from: data)
-            guard state.schema == schema else { return .unusable("schema '\(state.schema)', expected '\(schema)'") }
-            return .loaded(state)
+            state = try decoder.decode(SummaryState.self, from: data)
         } catch {
-            return .unusable("not a valid state file (\(error.localizedDescription))")
+            return .unusable("not a valid state file: \(StateFileProblem.describe(error, data: data))")
         }
+        guard state.schema == schema else { return .unusable("schema '\(state.schema)', expected '\(schema)'") }
+        if let problem = StateFileProblem.outOfRange(state) {
+            return .unusable("not a valid state file: \(problem)")
+        }
+        return .loaded(state)
     }
 
     public func save(to path: String) throws(InputError) {

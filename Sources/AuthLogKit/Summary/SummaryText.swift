@@ -6,7 +6,7 @@ public enum SummaryText {
     public enum Flavor { case text, markdown }
 
     public static func render(_ document: SummaryDocument, flavor: Flavor, style: TextStyle = TextStyle(enabled: false)) -> String {
-        let aggregate = document.report.aggregate
+        let aggregate = document.counted
         var out = ""
         func heading(_ text: String) {
             out += flavor == .markdown ? "\n## \(text)\n\n" : "\n" + style.bold(text) + "\n"
@@ -14,7 +14,7 @@ public enum SummaryText {
         let files = document.report.files.count
         let title = "Authentication failures, \(document.windowText)"
         out += flavor == .markdown ? "# \(title)\n\n" : style.bold(title) + "\n"
-        let headline = "**\(TextReport.format(document.total))** failure\(document.total == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s") · \(document.change) · \(document.windowDescription)"
+        let headline = "**\(TextReport.format(document.total))** \(document.totalUnit) in \(files) file\(files == 1 ? "" : "s") · \(document.change) · \(document.windowDescription)"
         out += (flavor == .markdown ? headline : headline.replacingOccurrences(of: "**", with: "")) + "\n"
         if document.total > 0 {
             out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown) : TextReport.glance(aggregate)) + "\n"
@@ -34,12 +34,12 @@ public enum SummaryText {
         if document.total > 0 {
             heading("Why")
             var rows: [[String]] = []
-            let compared = document.previous != nil
+            let compared = document.comparable != nil
             for (cause, count) in aggregate.byCause.nonZeroByCount {
                 var row = [cause.rawValue, TextReport.format(count), TextReport.percent(count, of: document.total)]
-                if let before = document.previous?.byCause[cause.rawValue] {
-                    let delta = count - before
-                    row.append(delta == 0 ? "±0" : (delta > 0 ? "+" : "−") + TextReport.format(abs(delta)))
+                if let before = document.comparable?.byCause[cause.rawValue] {
+                    let delta = SummaryDocument.difference(count, before)
+                    row.append(delta == 0 ? "±0" : (delta > 0 ? "+" : "−") + TextReport.format(Int(clamping: delta.magnitude)))
                 } else if compared {
                     row.append("new")
                 }
