@@ -16,8 +16,7 @@ import Testing
     }
 
     /// Generates a corpus into a temporary directory.
-    static func generate(size: String, seed: Int, rotated: Bool = false) throws -> URL {
-        let generator = generatorPath()
+    static func generate(size: String, seed: Int, rotated: Bool = false, generator: String = generatorPath()) throws -> URL {
         try #require(FileManager.default.fileExists(atPath: generator), "corpus generator \(generator) not found")
         let directory = try makeTemporaryDirectory()
         let process = Process()
@@ -32,6 +31,32 @@ import Testing
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "\(generator) failed: \(message)")
         return directory
+    }
+
+    // Newcomer item 1: a fresh clone has no ../shared/corpus/gen.py; the corpus must come from
+    // the repository itself, the same bytes every time, its truth naming exactly what is on disk.
+    @Test func corpusGeneratorShipsWithTheRepositoryAndIsDeterministic() throws {
+        let generator = repositoryRoot.appendingPathComponent("scripts/gen-corpus").path
+        #expect(FileManager.default.isExecutableFile(atPath: generator))
+        let first = try Self.generate(size: "1M", seed: 9, generator: generator)
+        let second = try Self.generate(size: "1M", seed: 9, generator: generator)
+        defer { for corpus in [first, second] { try? FileManager.default.removeItem(at: corpus) } }
+        let truth = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: first.appendingPathComponent("truth.json"))) as? [String: Any])
+        let files = try #require(truth["files"] as? [String: [String: Any]])
+        let written = try FileManager.default.subpathsOfDirectory(atPath: first.path).filter { relative in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: first.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+            return relative != "truth.json" && !isDirectory.boolValue
+        }
+        #expect(Set(written) == Set(files.keys))
+        #expect(Set(files.values.compactMap { $0["format"] as? String })
+                == ["nginx-access", "nginx-error", "apache-access", "apache-error", "wordpress", "syslog"])
+        for relative in written {
+            let data = try Data(contentsOf: first.appendingPathComponent(relative))
+            #expect(data == (try Data(contentsOf: second.appendingPathComponent(relative))), "\(relative) differs between two runs")
+            #expect(files[relative]?["bytes"] as? Int == data.count, "bytes of \(relative)")
+            #expect(files[relative]?["lines"] as? Int == data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }, "lines of \(relative)")
+        }
     }
 
     @Test(arguments: [(size: "20M", seed: 1, rotated: false), (size: "6M", seed: 7, rotated: false),
