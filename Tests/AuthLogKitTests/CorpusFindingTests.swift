@@ -70,6 +70,18 @@ import Testing
         let actors = Self.actors(in: corpus)
         try #require(actors.basicAuthGuessers.count >= 3 && actors.wordpressGuessers.count >= 3 && actors.colleagues.count >= 10,
                      "the corpus should have attackers and colleagues")
+        // gen-corpus also lists the actors it simulated: the string-matching oracle must find
+        // exactly those, so neither can drift from the other unnoticed.
+        let truthData = try Data(contentsOf: corpus.appendingPathComponent("truth.json"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: truthData) as? [String: Any])
+        if let simulated = truth["actors"] as? [String: Any] {
+            #expect(Set(simulated["basic_auth_guessers"] as? [String] ?? []) == actors.basicAuthGuessers)
+            #expect(Set((simulated["wordpress_guessers"] as? [String: Int] ?? [:]).keys) == Set(actors.wordpressGuessers.keys))
+            let colleagues = simulated["colleagues"] as? [String: [String]] ?? [:]
+            #expect(Set(colleagues["ips"] ?? []) == actors.colleagues)
+            #expect(Set(colleagues["names"] ?? []) == actors.colleagueNames)
+            #expect((simulated["monitor"] as? [String: Any])?["ip"] as? String == "198.51.100.23")
+        }
 
         // The misconfigured monitor: a stale password once a minute, a fixer, not an attacker.
         let monitor = try #require(findings.first { $0.kind == .misconfiguredClient && $0.key == "198.51.100.23" })
