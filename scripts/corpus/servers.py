@@ -3,7 +3,7 @@
 import random
 from collections import Counter
 
-from .text import Stamps, as_key, escape_apache, escape_nginx, url_path
+from .text import Stamps, as_key, escape_apache, escape_nginx, server_unescape, url_path
 from .world import *  # noqa: F401,F403  (the world's constants)
 
 
@@ -70,7 +70,7 @@ class Servers:
         written = escape_nginx(request)
         event = None
         if status in (401, 403):
-            event = ("http-%d" % status, ip, url_path(written), None if user == "-" else user)
+            event = ("http-%d" % status, ip, url_path(written), None if user == "-" else server_unescape(user))
         self.emit(t, stream, '%s - %s [%s] "%s" %d %d "%s" "%s"\n' % (
             ip, user, self.stamp(t // US)["clf"], written, status, size, escape_nginx(referer), escape_nginx(ua)), event)
         return written
@@ -79,7 +79,7 @@ class Servers:
         written = escape_apache(request)
         event = None
         if status in (401, 403):
-            event = ("http-%d" % status, ip, url_path(written), None if user == "-" else user)
+            event = ("http-%d" % status, ip, url_path(written), None if user == "-" else server_unescape(user))
         self.emit(t, "aa", '%s - %s [%s] "%s" %d %s "%s" "%s"\n' % (
             ip, user, self.stamp(t // US)["clf"], written, status, size if size else "-", escape_apache(referer),
             escape_apache(ua)), event)
@@ -137,7 +137,7 @@ class Servers:
             cause, message = "unknown-user", "AH01618: user %s not found: %s" % (error_user, path)
         if referer != "-":
             message += ", referer: " + referer
-        self.apache_error(t, "auth_basic:error", message, ip, (cause, ip, path, as_key(error_user)))
+        self.apache_error(t, "auth_basic:error", message, ip, (cause, ip, path, server_unescape(error_user)))
         self.request(cause, ip, path, 1)
 
     def wordpress_login_failure(self, t, ip, user, ua, target="/wp-login.php"):

@@ -46,6 +46,30 @@ def escape_apache(text):
     return "".join(out)
 
 
+def server_unescape(written):
+    """A field as the server wrote it (\\xHH, \\" and \\\\ escapes) back to its bytes, named as a
+    report names it: nginx and Apache escape one user name differently, and it is one user."""
+    if "\\" not in written:
+        return written
+    data = written.encode("utf-8", "surrogateescape")
+    out, i = bytearray(), 0
+    while i < len(data):
+        if data[i:i + 2] == b"\\x" and _is_hex(data[i + 2:i + 4]):
+            out.append(int(data[i + 2:i + 4], 16))
+            i += 4
+        elif data[i] == 0x5C and data[i + 1:i + 2] in (b'"', b"\\"):
+            out += data[i + 1:i + 2]
+            i += 2
+        else:
+            out.append(data[i])
+            i += 1
+    return as_key(bytes(out))
+
+
+def _is_hex(pair):
+    return len(pair) == 2 and all(c in b"0123456789abcdefABCDEF" for c in pair)
+
+
 def url_path(request):
     """The path of a request line as written (METHOD URI PROTO), without its query."""
     parts = request.split(" ")
