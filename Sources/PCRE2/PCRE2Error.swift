@@ -30,3 +30,9 @@ public struct PCRE2Error: Error, Sendable, Equatable, CustomStringConvertible {
         return String(decoding: buffer[0..<Int(length)], as: UTF8.self)
     }
 }
+
+extension PCRE2Error {
+    /// The compiled pattern would exceed PCRE2's size limit (its link size: 64 KiB with
+    /// Debian's build). A caller with many alternatives can split them into several regexes.
+    public var isPatternTooLarge: Bool { code == PCRE2_ERROR_PATTERN_TOO_LARGE }
+}

@@ -148,17 +148,33 @@ import Testing
     }
 
     // Trust item 15
-    @Test func manyUserRulesWithTheNginxContextLoadOrNameTheUserFile() {
+    @Test func twoHundredUserRulesWithTheNginxContextLoadAndTheFirstMatchingRuleWins() throws {
+        // Each rule inlines the nginx context (it captures): 200 of them outgrow PCRE2's
+        // 64 KiB pattern limit in one alternation, which used to fail naming the built-in file.
         var text = "[format]\nname = nginx-error\n"
         for index in 0..<200 {
             text += "\n[rule custom-\(index)]\ncause = denied-by-rule\nliteral = custom message \(index)\n"
-            text += "regex = custom message \(index)<NGINX_FIXED_CONTEXT>\n"
+            text += "regex = custom message \(index)\\b<NGINX_FIXED_CONTEXT>\n"
         }
-        do {
-            let patterns = try Self.loadWithUserFile(text)
-            #expect(patterns.format(named: "nginx-error") != nil)
-        } catch {
-            #expect(error.file == "/etc/authlog/mine.conf", "\(error)")
+        // A catch-all last: a line rule 150 matches must still be rule 150's, not this one's.
+        text += "\n[rule custom-any]\ncause = unknown-user\nliteral = custom message\nregex = custom message .*<NGINX_FIXED_CONTEXT>\n"
+        let patterns = try Self.loadWithUserFile(text)
+        let format = try #require(patterns.format(named: "nginx-error"))
+        #expect(format.parts.count > 1, "the rules no longer fit one regex: the test must exercise the split")
+        let classifier = LineClassifier(format: format, limits: .default, timeZone: TimeZone(identifier: "UTC")!, now: 0)
+        func classify(_ message: String) -> AuthEvent? {
+            let line = Array("2026/11/20 06:25:14 [error] 7#7: *1 \(message), client: 203.0.113.9, server: s, request: \"GET /x HTTP/1.1\", host: \"s\"".utf8)
+            return line.withUnsafeBytes { bytes in
+                if case .event(let event) = classifier.classify(bytes, file: "error.log", lineNumber: 1) { return event }
+                return nil
+            }
         }
+        #expect(classify("custom message 150")?.rule == "nginx-error/custom-150")
+        #expect(classify("custom message 199")?.rule == "nginx-error/custom-199")
+        #expect(classify("custom message 3")?.rule == "nginx-error/custom-3")
+        #expect(classify("custom message other")?.rule == "nginx-error/custom-any")
+        #expect(classify("custom message 150")?.ip == "203.0.113.9")
+        // The built-in rules still come first.
+        #expect(classify("access forbidden by rule")?.cause == .deniedByRule)
     }
 }

@@ -52,14 +52,16 @@ struct FieldGroups: Sendable {
 /// A log format ready to classify lines: one anchored, JIT-compiled regex holding the head
 /// and every rule (`head(?:(*MARK:0)rule0|(*MARK:1)rule1|…)`), so each line costs one match
 /// whatever the number of rules, plus the literals that let most lines skip PCRE2 entirely.
+/// (Only a rule set too large for one regex is split, see `RuleParts`.)
 public final class CompiledFormat: Sendable {
     public let name: String
     public let definition: FormatDefinition
     /// Path hints of every format, by name (for telling formats apart by a syslog program).
     let pathHintsByFormat: [String: [String]]
-    let regex: Regex
+    /// The head and the rules, in as few regexes as PCRE2 allows (one for every built-in
+    /// format), tried in order.
+    let parts: [RulePart]
     let rules: [CompiledRule]
-    let groups: FieldGroups
     /// Every line containing none of these cannot match; empty when some rule has no literal.
     let literals: [[UInt8]]
     /// True when some rule declares no literal: every line must then be matched.
@@ -82,7 +84,7 @@ public final class CompiledFormat: Sendable {
         self.pathHintsByFormat = Dictionary(inner.map { ($0.name, $0.pathHints) }, uniquingKeysWith: { first, _ in first })
 
         var rules: [CompiledRule] = []
-        func branches(of format: FormatDefinition) -> String {
+        func branches(of format: FormatDefinition, under innerHead: String?) -> [RuleBranch] {
             format.rules.map { rule in
                 defer {
                     let equivalents = !definition.wrapsOtherFormats ? [] : inner.filter { other in
@@ -92,18 +94,12 @@ public final class CompiledFormat: Sendable {
                                               findsNamedUsers: rule.findsNamedUsers, status: rule.status,
                                               qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents))
                 }
-                return "(*MARK:\(rules.count))(?:\(rule.regex.text))"
-            }.joined(separator: "|")
-        }
-        var pattern: String
-        if definition.wrapsOtherFormats {
-            let alternatives = inner.filter { !$0.rules.isEmpty }.map { format in
-                "(?:\(format.head.text))(?:\(branches(of: format)))"
+                return RuleBranch(innerHead: innerHead, text: "(*MARK:\(rules.count))(?:\(rule.regex.text))")
             }
-            pattern = "(?:\(definition.head.text))(?:\(alternatives.joined(separator: "|")))"
-        } else {
-            pattern = "(?:\(definition.head.text))(?:\(branches(of: definition)))"
         }
+        let ruleBranches = definition.wrapsOtherFormats
+            ? inner.filter { !$0.rules.isEmpty }.flatMap { branches(of: $0, under: $0.head.text) }
+            : branches(of: definition, under: nil)
         let ruleSources = definition.wrapsOtherFormats ? inner.flatMap(\.rules) : definition.rules
         self.rules = rules
         self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty && !$0.findsNamedUsers }
@@ -115,8 +111,8 @@ public final class CompiledFormat: Sendable {
         self.literals = matchesEveryLine ? [] : literals
 
         do {
-            pattern = try expander.expandSharingDefinitions(pattern)
-            self.regex = try Regex(pattern, options: [.anchored, .duplicateNames, .dollarEndOnly])
+            self.parts = try RuleParts.compile(head: definition.head.text, branches: ruleBranches,
+                                               expand: expander.expandSharingDefinitions)
             self.head = try Regex(try expander.expandSharingDefinitions(definition.head.text),
                                   options: [.anchored, .duplicateNames])
             self.detect = try Regex(try expander.expandSharingDefinitions(definition.detect.text),
@@ -142,7 +138,6 @@ public final class CompiledFormat: Sendable {
                                message: "format '\(name)': its rules do not compile together"
                                    + (added == nil ? "" : " with the rules of this file") + ": \(error)")
         }
-        self.groups = FieldGroups(regex)
         self.headGroups = FieldGroups(head)
     }
 }

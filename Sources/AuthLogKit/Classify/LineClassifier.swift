@@ -17,11 +17,14 @@ final class LineClassifier {
     }
 
     let format: CompiledFormat
-    private let matcher: Matcher
+    /// One matcher per regex of the format (one, unless a user's rules outgrew PCRE2's size
+    /// limit), and the one that matched the current line with a copy of its group numbers,
+    /// read on every match without going through the shared format object.
+    private let matchers: [Matcher]
+    private let partGroups: [FieldGroups]
+    private var matcher: Matcher
+    private var groups: FieldGroups
     private let timestamps: TimestampParser
-    /// A copy of the format's group numbers, read on every match without going through
-    /// the shared format object.
-    private let groups: FieldGroups
     private lazy var headMatcher = Matcher(format.head, limits: limits)
     /// `ambiguous-user` matchers, by format name, made when first needed.
     private var ambiguousUserMatchers: [String: Matcher] = [:]
@@ -40,9 +43,11 @@ final class LineClassifier {
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64,
          otherFormats: [CompiledFormat] = []) {
         self.format = format
-        self.matcher = Matcher(format.regex, limits: limits)
+        self.matchers = format.parts.map { Matcher($0.regex, limits: limits) }
+        self.partGroups = format.parts.map(\.groups)
+        self.matcher = matchers[0]
+        self.groups = partGroups[0]
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
-        self.groups = format.groups
         self.limits = limits
         self.otherFormats = otherFormats.filter { $0 !== format }
         self.timeZone = timeZone
@@ -62,7 +67,7 @@ final class LineClassifier {
     }
 
     func classify(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
-        switch matcher.match(line) {
+        switch matchParts(line) {
         case .match:
             break
         case .noMatch:
@@ -119,6 +124,21 @@ final class LineClassifier {
             time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
             rule: ruleID, route: route))
+    }
+
+    /// The format's regexes in order, the first that matches decides (as the first matching
+    /// branch of one alternation would); `matcher` and `groups` are then that regex's.
+    @inline(__always)
+    private func matchParts(_ line: UnsafeRawBufferPointer) -> MatchOutcome {
+        if matchers.count == 1 { return matcher.match(line) }
+        for index in matchers.indices {
+            let result = matchers[index].match(line)
+            if case .noMatch = result { continue }
+            matcher = matchers[index]
+            groups = partGroups[index]
+            return result
+        }
+        return .noMatch
     }
 
     /// A line no rule of this format matched: if the format's own head accepts it, it is
