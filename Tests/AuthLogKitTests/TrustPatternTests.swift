@@ -78,6 +78,31 @@ import Testing
         #expect(outcome.events.map(\.ip) == ["127.0.0.1", "127.0.0.2", "127.0.0.3"])
     }
 
+    // Trust item 14
+    @Test func accessAndErrorLinesInOneStreamAreReadLikeDockerLogsWritesThem() throws {
+        // `docker logs web` of the nginx image: access lines on stdout, error lines on
+        // stderr, one stream. Here the error lines lead, so the file reads as an error log,
+        // and its access lines hold none of the error format's literals: the mix seen in the
+        // first lines sends every line to the classifier.
+        var lines = ""
+        for second in 10..<40 {
+            lines += "2026/11/20 06:25:\(second) [error] 29#29: *\(second) open() \"/usr/share/nginx/html/p\(second)\" failed (2: No such file or directory), client: 203.0.113.\(second), server: localhost, request: \"GET /p\(second) HTTP/1.1\", host: \"localhost\"\n"
+        }
+        lines += "203.0.113.10 - - [20/Nov/2026:06:25:10 +0000] \"GET /p10 HTTP/1.1\" 404 153 \"-\" \"curl/8.5.0\"\n"
+        lines += "2026/11/20 06:25:40 [error] 29#29: *41 user \"admin\" was not found in \"/etc/nginx/.htpasswd\", client: 198.51.100.7, server: localhost, request: \"GET /admin/ HTTP/1.1\", host: \"localhost\"\n"
+        lines += "198.51.100.7 - admin [20/Nov/2026:06:25:40 +0000] \"GET /admin/ HTTP/1.1\" 401 179 \"-\" \"curl/8.5.0\"\n"
+        lines += "198.51.100.8 - - [20/Nov/2026:06:25:41 +0000] \"GET /.env HTTP/1.1\" 403 153 \"-\" \"curl/8.5.0\"\n"
+        for name in ["web.log", "error.log"] {
+            let outcome = try scan(lines, name: name)
+            #expect(outcome.file.format == "nginx-error")
+            #expect(outcome.events.map(\.cause) == [.unknownUser, .http401, .http403], "\(name)")
+            #expect(outcome.events.map(\.ip) == ["198.51.100.7", "198.51.100.7", "198.51.100.8"])
+        }
+        // One file of one format pays nothing for this: its prefilter keeps its own literals.
+        let plain = try scan(String(lines.split(separator: "\n").prefix(30).joined(separator: "\n")) + "\n", name: "error.log")
+        #expect(plain.events.isEmpty && plain.file.format == "nginx-error")
+    }
+
     // Trust item 20
     @Test func escapedQuoteInAnApacheAccessUserFieldIsRead() throws {
         let line = #"127.0.0.1 - \", client: 6.6.6.6:1 [01/Dec/2026:20:54:04 +0000] "GET /digest/ HTTP/1.1" 401 381 "-" "curl/8.5.0""# + "\n"

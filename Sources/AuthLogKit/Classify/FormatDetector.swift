@@ -25,10 +25,20 @@ struct FormatDetector {
     }
 
     func detect(sample: UnsafeRawBufferPointer, path: String) -> CompiledFormat? {
+        detectWithMix(sample: sample, path: path)?.format
+    }
+
+    /// The format, and whether the sample also holds lines only another format reads (an
+    /// access log with error lines in it, as `docker logs` writes them): such a file's lines
+    /// must all reach the classifier, which reads them with the other formats.
+    func detectWithMix(sample: UnsafeRawBufferPointer, path: String) -> (format: CompiledFormat, mixed: Bool)? {
         let matchers = formats.map { format in
             (detect: Matcher(format.detect), hint: format.hint.map { Matcher($0) })
         }
         var scores = [Score](repeating: Score(), count: formats.count)
+        // Per sampled line, the formats that read it (a bit each; more formats than bits are
+        // left out of the mix test, not of detection).
+        var readers: [UInt64] = []
         let lowerPath = path.lowercased()
         for (index, format) in formats.enumerated() {
             scores[index].pathHinted = format.definition.pathHints.contains { lowerPath.contains($0) }
@@ -45,17 +55,23 @@ struct FormatDetector {
             guard end > start else { continue }
             examined += 1
             let line = UnsafeRawBufferPointer(rebasing: sample[start..<end])
+            var lineReaders: UInt64 = 0
             for index in formats.indices {
                 if matchers[index].detect.match(line) == .match {
+                    if index < 64 { lineReaders |= 1 << UInt64(index) }
                     scores[index].detected += 1
                     if let hint = matchers[index].hint, hint.match(line) == .match { scores[index].hinted += 1 }
                 }
             }
+            readers.append(lineReaders)
         }
         var best: Int? = nil
         for index in formats.indices where scores[index].detected > 0 {
             if best == nil || scores[best!] < scores[index] { best = index }
         }
-        return best.map { formats[$0] }
+        guard let best else { return nil }
+        let bestBit: UInt64 = best < 64 ? 1 << UInt64(best) : 0
+        let mixed = bestBit != 0 && readers.contains { $0 != 0 && $0 & bestBit == 0 }
+        return (formats[best], mixed)
     }
 }

@@ -54,6 +54,24 @@ final class LineClassifier {
         self.now = now
     }
 
+    /// Which lines can give this format an outcome: those holding one of its literals, those
+    /// naming a user (`prefilter = named-user`), or every line.
+    typealias WantedLines = (literals: [[UInt8]], namedUsers: Bool, everyLine: Bool)
+
+    var linesWanted: WantedLines {
+        (format.literals, format.findsNamedUsers, format.matchesEveryLine)
+    }
+
+    /// The same for a file whose lines mix formats: the lines any of the formats wants.
+    var linesWantedWithOtherFormats: WantedLines {
+        var literals = format.literals
+        for other in otherFormats {
+            for literal in other.literals where !literals.contains(literal) { literals.append(literal) }
+        }
+        let everyLine = format.matchesEveryLine || otherFormats.contains(where: \.matchesEveryLine)
+        return (everyLine ? [] : literals, format.findsNamedUsers || otherFormats.contains(where: \.findsNamedUsers), everyLine)
+    }
+
     /// The time a line states, read by the format's head alone: the first line of a file
     /// tells when the log begins, whatever the line says.
     func time(of line: UnsafeRawBufferPointer) -> Int64? {

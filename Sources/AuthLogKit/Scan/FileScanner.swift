@@ -23,7 +23,7 @@ final class FileScanner {
     private var binaryLineStarts: [Int] = []
     private var overlongRanges = [Int64](repeating: 0, count: 128)
 
-    init(classifier: LineClassifier, path: String, formatForced: Bool, maxLineLength: Int,
+    init(classifier: LineClassifier, path: String, formatForced: Bool, readsOtherFormats: Bool = false, maxLineLength: Int,
          since: Int64? = nil, until: Int64? = nil, onEvent: @escaping (AuthEvent) -> Void,
          onAttempt: ((RequestAttempt) -> Void)? = nil) {
         self.since = since
@@ -31,8 +31,9 @@ final class FileScanner {
         self.classifier = classifier
         self.stats = FileStats(path: path, format: classifier.format.name)
         self.stats.formatForced = formatForced
-        self.prefilter = LiteralPrefilter(literals: classifier.format.literals, namedUsers: classifier.format.findsNamedUsers)
-        self.matchesEveryLine = classifier.format.matchesEveryLine
+        let wanted = readsOtherFormats ? classifier.linesWantedWithOtherFormats : classifier.linesWanted
+        self.prefilter = LiteralPrefilter(literals: wanted.literals, namedUsers: wanted.namedUsers)
+        self.matchesEveryLine = wanted.everyLine
         self.maxLineLength = maxLineLength
         self.onEvent = onEvent
         self.onAttempt = onAttempt

@@ -20,6 +20,9 @@ struct PlannedInput {
     var held: HeldDescriptor? = nil
     /// A regular file, which can be read again (the second read of `SuccessReader`).
     var isRegularFile = false
+    /// Its first lines mix formats: every line goes to the classifier, not only the lines
+    /// holding one of its own format's literals.
+    var readsOtherFormats = false
 
     /// Where reading this input stops: the planned size, or the end of its byte range.
     var plannedEnd: Int {
@@ -73,7 +76,8 @@ struct ScanPlanner {
                 return .success(PlannedInput(input: input, source: .stream(gzip: false), isRegularFile: true))
             }
             return .success(PlannedInput(input: input, source: .regular(size: Int(info.st_size), format: format,
-                                                                        forced: chosen.forced), isRegularFile: true))
+                                                                        forced: chosen.forced), isRegularFile: true,
+                                         readsOtherFormats: chosen.mixed))
         case .failure(let failure):
             return .failure(failure)
         }
@@ -81,16 +85,17 @@ struct ScanPlanner {
 
     /// The forced format, or the detected one; nil format for an empty input.
     func chooseFormat(sample: [UInt8], count: Int, input: LogInput)
-        -> Result<(format: CompiledFormat?, forced: Bool), UnscannedInput> {
+        -> Result<(format: CompiledFormat?, forced: Bool, mixed: Bool), UnscannedInput> {
         if let name = options.formatOverride {
             guard let format = patterns.format(named: name) else {
                 return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
             }
-            return .success((format, true))
+            return .success((format, true, false))
         }
-        if count == 0 { return .success((nil, false)) }
+        if count == 0 { return .success((nil, false, false)) }
         let detected = sample.withUnsafeBytes { raw in
-            FormatDetector(formats: patterns.formats).detect(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), path: input.path)
+            FormatDetector(formats: patterns.formats).detectWithMix(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]),
+                                                                    path: input.path)
         }
         guard let detected else {
             let reason = input.isExplicit
@@ -98,7 +103,7 @@ struct ScanPlanner {
                 : "not in a known log format"
             return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
         }
-        return .success((detected, false))
+        return .success((detected.format, false, detected.mixed))
     }
 
     func fileSize(_ input: LogInput) -> Int {

@@ -69,8 +69,8 @@ struct TaskRunner: @unchecked Sendable {
         }
         switch (task, plan.source) {
         case (.chunk(_, let range), .regular(let size, let format, let forced)):
-            scanChunk(plan.input, range: range, size: size, format: format, forced: forced, worker: worker,
-                      emit: emit, keepAttempt: keepAttempt, into: &outcome)
+            scanChunk(plan.input, range: range, size: size, format: format, forced: forced,
+                      mixed: plan.readsOtherFormats, worker: worker, emit: emit, keepAttempt: keepAttempt, into: &outcome)
         case (.stream, .stream(let gzip)):
             scanStream(plan.input, gzip: gzip, held: plan.held, worker: worker, emit: emit, keepAttempt: keepAttempt,
                        into: &outcome)
@@ -85,10 +85,10 @@ struct TaskRunner: @unchecked Sendable {
 
     /// One chunk of a regular file, read with pread(2).
     private func scanChunk(_ input: LogInput, range: Range<Int>, size: Int, format: CompiledFormat, forced: Bool,
-                           worker: Int, emit: @escaping (AuthEvent) -> Void, keepAttempt: ((RequestAttempt) -> Void)?,
+                           mixed: Bool, worker: Int, emit: @escaping (AuthEvent) -> Void, keepAttempt: ((RequestAttempt) -> Void)?,
                            into outcome: inout TaskOutcome) {
         let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
-                                  formatForced: forced, maxLineLength: options.maxLineLength,
+                                  formatForced: forced, readsOtherFormats: mixed, maxLineLength: options.maxLineLength,
                                   since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
         scanner.readsFileStart = range.lowerBound == 0
         let descriptor = input.open()
@@ -155,7 +155,7 @@ struct TaskRunner: @unchecked Sendable {
                 }
             }
         }
-        let chosen: (format: CompiledFormat?, forced: Bool)
+        let chosen: (format: CompiledFormat?, forced: Bool, mixed: Bool)
         switch planner.chooseFormat(sample: sample, count: sampled, input: input) {
         case .success(let value): chosen = value
         case .failure(let failure):
@@ -168,7 +168,8 @@ struct TaskRunner: @unchecked Sendable {
             return
         }
         let scanner = FileScanner(classifier: classifiers.classifier(for: format, worker: worker), path: input.path,
-                                  formatForced: chosen.forced, maxLineLength: options.maxLineLength,
+                                  formatForced: chosen.forced, readsOtherFormats: chosen.mixed,
+                                  maxLineLength: options.maxLineLength,
                                   since: options.since, until: options.until, onEvent: emit, onAttempt: keepAttempt)
         scanner.readsFileStart = input.byteRange == nil
         let reader = sample.withUnsafeBytes { buffer in
