@@ -15,25 +15,40 @@ struct FollowCommand: ParsableCommand {
         abstract: "Follow logs as they are written, like tail -F: every failure as it happens, alerts while an attack is under way.",
         discussion: """
             Files are followed by name and survive rotation: rename (logrotate create), \
-            copytruncate, delete and recreate, a file that does not exist yet, and new log files \
-            in a followed directory. Lines still written to a renamed file are read for \
-            --rotation-grace. Existing files are read from their end unless --from-start.
+            copytruncate (also onto an existing .1), delete and recreate, a file that does not \
+            exist yet, and new log files in a followed directory or its subdirectories (found \
+            as scan finds them). Lines still written to a renamed file are read for \
+            --rotation-grace. Existing files are read from their end unless --from-start: \
+            lines written while follow was not running are not reported (summary --state \
+            covers every line, run after run).
 
             ALERTS
               --alert 'ip>=20/5m' fires once when one address has 20 failures
               within 5 minutes of log time, again only after falling below.
               Keys: ip, user, path, cause.
-              --exec CMD runs CMD KEY_TYPE KEY COUNT WINDOW_SECONDS RULE for each
-              alert, with no shell in between, at most 4 at a time, killed
-              after --exec-timeout.
+              --exec 'PROGRAM [ARGS…]' runs, for each alert,
+                PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE
+              split like a shell splits words but with no shell in between
+              (| ; & $ ` < > ( ) must be quoted). The program must exist at
+              start. Its stdin is /dev/null, its output goes to stderr as
+              "authlog: exec PROGRAM: …" lines, never into the events, and it
+              gets no other descriptor. At most 4 run at a time; each runs in
+              its own process group, killed whole after --exec-timeout.
 
-            SIGUSR1 prints the overview so far; SIGINT or SIGTERM prints it and exits 0.
+            SIGNALS
+              SIGUSR1 prints the overview so far. SIGHUP (logrotate's
+              postrotate) looks at every name again and prints the overview;
+              follow goes on. SIGINT or SIGTERM: alerts waiting for --exec are
+              not run, running commands get SIGTERM and 2 s, then SIGKILL;
+              the final overview is printed; exit 0.
 
             EXAMPLES
               authlog follow /var/log/nginx/access.log /var/log/nginx/error.log
               authlog follow --output ndjson /var/log/nginx | vector …
               authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' \\
                 --exec /usr/local/bin/block-ip /var/log/nginx
+              authlog follow --alert 'ip>=20/5m' \\
+                --exec 'fail2ban-client set nginx-auth banip' /var/log/nginx
             """
     )
 
@@ -49,19 +64,19 @@ struct FollowCommand: ParsableCommand {
     @Option(name: .customLong("alert"), help: ArgumentHelp("Alert rule KEY>=N/DURATION, e.g. ip>=20/5m; repeatable.", valueName: "rule"))
     var alertRules: [String] = []
 
-    @Option(help: ArgumentHelp("Command run for each alert (no shell): CMD KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "cmd"))
+    @Option(help: ArgumentHelp("Program (with arguments) run for each alert, no shell: PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "program"))
     var exec: String?
 
-    @Option(name: .customLong("exec-timeout"), help: ArgumentHelp("Seconds an --exec command may run before it is killed.", valueName: "seconds"))
+    @Option(name: .customLong("exec-timeout"), help: ArgumentHelp("Seconds an --exec command may run before its process group is killed (0.1 to 86400).", valueName: "seconds"))
     var execTimeout: Double = 30
 
-    @Option(name: .customLong("summary-every"), help: ArgumentHelp("Print the overview this often, e.g. 60s or 10m.", valueName: "duration"))
+    @Option(name: .customLong("summary-every"), help: ArgumentHelp("Print the overview this often, e.g. 60s or 10m (1s to 7d).", valueName: "duration"))
     var summaryEvery: String?
 
-    @Option(help: ArgumentHelp("Poll this often instead of using inotify (network file systems), e.g. 1s.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Poll this often instead of using inotify (network file systems), e.g. 1s (100ms to 1h).", valueName: "duration"))
     var poll: String?
 
-    @Option(name: .customLong("rotation-grace"), help: ArgumentHelp("Seconds a renamed or deleted file is still read.", valueName: "seconds"))
+    @Option(name: .customLong("rotation-grace"), help: ArgumentHelp("Seconds a renamed or deleted file is still read (0 to 86400).", valueName: "seconds"))
     var rotationGrace: Double = 15
 
     @Option(help: "Colour in text output: auto, always, never.")
@@ -70,28 +85,40 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var common: CommonScanOptions
 
     func validate() throws {
-        for rule in alertRules {
-            do { _ = try AlertRule(parsing: rule) } catch { throw ValidationError(error.description) }
-        }
-        if let summaryEvery, Self.seconds(summaryEvery) == nil { throw ValidationError("--summary-every: use a duration like 60s or 10m") }
-        if let poll, Self.seconds(poll) == nil { throw ValidationError("--poll: use a duration like 1s or 500ms") }
+        _ = try followOptions()
         if paths.contains("-") { throw ValidationError("follow reads files and directories, not standard input") }
     }
 
-    static func seconds(_ text: String) -> Double? { DurationText.seconds(text) }
+    /// The options, checked: a malformed or absurd value, or an --exec program that cannot
+    /// be run, is a usage error before anything is followed.
+    func followOptions() throws -> FollowOptions {
+        var options = FollowOptions()
+        options.fromStart = fromStart
+        for rule in alertRules {
+            do { options.alerts.append(try AlertRule(parsing: rule)) } catch { throw ValidationError(error.description) }
+        }
+        if let summaryEvery {
+            guard let seconds = DurationText.seconds(summaryEvery) else { throw ValidationError("--summary-every: use a duration like 60s or 10m") }
+            options.summaryEvery = seconds
+        }
+        if let poll {
+            guard let seconds = DurationText.seconds(poll) else { throw ValidationError("--poll: use a duration like 1s or 500ms") }
+            options.pollInterval = seconds
+        }
+        options.execTimeout = execTimeout
+        options.rotationGrace = rotationGrace
+        if let exec {
+            do { options.exec = try ExecCommand(parsing: exec) } catch { throw ValidationError(error.description) }
+        }
+        do { try options.check() } catch { throw ValidationError(error.description) }
+        return options
+    }
 
     func run() throws {
         let (patterns, scanOptions) = try common.prepare()
-        var options = FollowOptions()
-        options.fromStart = fromStart
-        options.alerts = alertRules.compactMap { try? AlertRule(parsing: $0) }
-        options.exec = exec
-        options.execTimeout = execTimeout
-        options.summaryEvery = summaryEvery.flatMap(Self.seconds)
-        options.pollInterval = poll.flatMap(Self.seconds)
-        options.rotationGrace = rotationGrace
+        let options = try followOptions()
         let useColor = color == .always || (color == .auto && ColorChoice.terminalWantsColor)
-        let printer = FollowPrinter(format: output, style: TextStyle(enabled: useColor), top: common.top)
+        let printer = FollowPrinter(format: output, style: TextStyle(enabled: useColor), top: common.top, quiet: common.quiet)
         let diagnostics = StandardError(quiet: common.quiet)
         signal(SIGPIPE, SIG_DFL)
         let session = FollowSession(patterns: patterns, scanOptions: scanOptions, options: options,
@@ -106,11 +133,13 @@ final class FollowPrinter: FollowOutput {
     let format: FollowLines.Format
     let style: TextStyle
     let top: Int
+    let quiet: Bool
 
-    init(format: FollowFormat, style: TextStyle, top: Int) {
+    init(format: FollowFormat, style: TextStyle, top: Int, quiet: Bool) {
         self.format = format == .ndjson ? .ndjson : .text
         self.style = style
         self.top = top
+        self.quiet = quiet
     }
 
     func event(_ event: AuthEvent) { emit(FollowLines.event(event, format: format)) }
@@ -118,6 +147,18 @@ final class FollowPrinter: FollowOutput {
     func summary(_ aggregate: FailureAggregate, final: Bool) {
         emit(FollowLines.summary(aggregate, final: final, top: top, format: format, style: style))
     }
+
+    /// On stderr, so that whoever reads the log of a service sees what it follows (and a
+    /// wrong path shows at once).
+    func started(following files: [String]) {
+        guard !quiet else { return }
+        let names = files.prefix(5).map { TerminalText.escape($0) }.joined(separator: ", ")
+        let more = files.count > 5 ? ", and \(files.count - 5) more" : ""
+        StandardError.writeLine("authlog: following \(files.count) file\(files.count == 1 ? "" : "s")\(files.isEmpty ? "" : ": " + names + more)\n")
+    }
+
+    /// An --exec command's output: on stderr, never among the events on stdout.
+    func execOutput(_ line: String) { StandardError.writeLine(line + "\n") }
 
     /// A line that cannot be written ends the run: a reader that left (EPIPE, when SIGPIPE
     /// did not already end it) quietly, any other error (a full disk) with one error line and

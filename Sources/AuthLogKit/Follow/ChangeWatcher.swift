@@ -9,6 +9,7 @@ import Glibc
 final class ChangeWatcher {
     let descriptor: Int32
     private var missing: [String]
+    private var requested: Set<String>
     private var directoryOfWatch: [Int32: String] = [:]
     private var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
@@ -19,11 +20,23 @@ final class ChangeWatcher {
         var written: Set<String> = []
     }
 
+    /// `directories` as the followed paths spell them ("" for the current directory), so
+    /// that a written file's name is built the same way as the path it is followed by.
     init?(directories: [String]) {
         let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard descriptor >= 0 else { return nil }
         self.descriptor = descriptor
-        self.missing = Array(Set(directories.map { $0.isEmpty ? "." : $0 }))
+        self.missing = Array(Set(directories))
+        self.requested = Set(directories)
+        watchMissing()
+    }
+
+    /// Also watches these directories (logs found in subdirectories of a followed one).
+    func watch(_ directories: Set<String>) {
+        let added = directories.subtracting(requested)
+        guard !added.isEmpty else { return }
+        requested.formUnion(added)
+        missing += added
         watchMissing()
     }
 
@@ -34,7 +47,7 @@ final class ChangeWatcher {
         guard !missing.isEmpty else { return }
         let mask = UInt32(IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_CLOSE_WRITE | IN_ATTRIB)
         missing = missing.filter { directory in
-            let watch = inotify_add_watch(descriptor, directory, mask)
+            let watch = inotify_add_watch(descriptor, directory.isEmpty ? "." : directory, mask)
             if watch >= 0 { directoryOfWatch[watch] = directory }
             return watch < 0
         }
@@ -59,7 +72,7 @@ final class ChangeWatcher {
                     let onlyWritten = mask & ~UInt32(IN_MODIFY | IN_CLOSE_WRITE) == 0
                     if onlyWritten, !nameBytes.isEmpty, let directory = directoryOfWatch[watch] {
                         let name = String(decoding: nameBytes, as: UTF8.self)
-                        changes.written.insert(directory.hasSuffix("/") ? directory + name : directory + "/" + name)
+                        changes.written.insert(directory.isEmpty ? name : directory.hasSuffix("/") ? directory + name : directory + "/" + name)
                     } else {
                         changes.structural = true
                     }

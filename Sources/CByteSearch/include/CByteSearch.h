@@ -2,6 +2,7 @@
 #define AUTHLOG_CBYTESEARCH_H
 
 #include <stddef.h>
+#include "CIsolatedSpawn.h"
 
 // memrchr(3) is a GNU extension that Swift's Glibc module does not export (it needs
 // _GNU_SOURCE). glibc's version is vectorised; this wrapper makes it callable.
