@@ -15,7 +15,10 @@ import Testing
         #expect(lines.first?.hasPrefix("authlog 0.") == true)
         let commit = try #require(lines.first { $0.hasPrefix("commit ") }).dropFirst("commit ".count)
         let head = try ExternalTool.run("git", ["rev-parse", "HEAD"])
-        if head.status == 0 {
+        let top = try ExternalTool.run("git", ["rev-parse", "--show-toplevel"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let ownRepository = !top.isEmpty && URL(fileURLWithPath: top).resolvingSymlinksInPath().path
+            == CommandLineTests.repositoryRoot.resolvingSymlinksInPath().path
+        if head.status == 0, ownRepository {
             // Built from this checkout (dirty or not): the commit is the checkout's.
             #expect(commit.hasPrefix(head.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(commit)")
         } else {
