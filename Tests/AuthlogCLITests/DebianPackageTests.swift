@@ -36,13 +36,23 @@ import Testing
         init(_ description: String) { self.description = description }
     }
 
-    /// The package's files, unpacked below a fresh directory.
-    func unpacked() throws -> (deb: URL, root: URL) {
+    /// The package installed by dpkg into a fresh, empty root (its maintainer scripts run
+    /// outside it: the root holds no shell). Its dependencies are the host's, not the root's.
+    func installed() throws -> URL {
         let deb = try Self.package.get()
         let root = try ExternalTool.temporaryDirectory("deb-root")
-        let extract = try ExternalTool.run("/usr/bin/dpkg-deb", ["-x", deb.path, root.path])
-        #expect(extract.status == 0, "\(extract.stderr)")
-        return (deb, root)
+        for directory in ["var/lib/dpkg/updates", "var/lib/dpkg/info"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+        FileManager.default.createFile(atPath: root.appendingPathComponent("var/lib/dpkg/status").path, contents: nil)
+        // --force-not-root: a developer may run the tests as themselves.
+        let install = try dpkg(root, ["--force-not-root", "--force-script-chrootless", "--force-depends", "-i", deb.path])
+        #expect(install.status == 0, "dpkg -i: \(install.stderr)")
+        return root
+    }
+
+    func dpkg(_ root: URL, _ arguments: [String]) throws -> ExternalTool.Run {
+        try ExternalTool.run("/usr/bin/dpkg", ["--root=\(root.path)", "--log=/dev/null"] + arguments)
     }
 
     // Packaging item 4: there was no package.
@@ -75,7 +85,7 @@ import Testing
     // Packaging item 2: the binary needed libswiftCore.so from /opt/swift on the server.
     @Test(.enabled(if: available || inCI, "needs AUTHLOG_DEB or .build/release/authlog (CI=true makes this a failure)"))
     func installedBinaryRunsWithTheSwiftToolchainHidden() throws {
-        let (_, root) = try unpacked()
+        let root = try installed()
         defer { try? FileManager.default.removeItem(at: root) }
         let binary = root.appendingPathComponent("usr/bin/authlog").path
         let libraries = try ExternalTool.run("/usr/bin/ldd", [binary]).stdout
@@ -84,7 +94,9 @@ import Testing
         // A mount namespace in which /opt/swift is an empty tmpfs: the server without Swift.
         let samples = CommandLineTests.repositoryRoot.appendingPathComponent("samples").path
         let script = "mount -t tmpfs none /opt/swift && test -z \"$(ls -A /opt/swift)\" && \"$0\" --version && \"$0\" scan \"$1\""
-        let run = try ExternalTool.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, binary, samples], environment: ["TZ": "UTC"])
+        // Not root: a user namespace in which the caller is root may mount too.
+        let namespaces = getuid() == 0 ? ["--mount"] : ["--map-root-user", "--mount"]
+        let run = try ExternalTool.run("/usr/bin/unshare", namespaces + ["/bin/sh", "-c", script, binary, samples], environment: ["TZ": "UTC"])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("authlog "), "\(run.stdout.prefix(200))")
         #expect(run.stdout.contains("\nPCRE2 10."))
@@ -95,7 +107,7 @@ import Testing
     // are still rated safe.
     @Test(.enabled(if: available || inCI, "needs AUTHLOG_DEB or .build/release/authlog (CI=true makes this a failure)"))
     func packagedUnitsPointAtThePackagedBinaryAndStaySafe() throws {
-        let (_, root) = try unpacked()
+        let root = try installed()
         defer { try? FileManager.default.removeItem(at: root) }
         for name in ["authlog-summary.service", "authlog-follow.service"] {
             let unit = root.appendingPathComponent("lib/systemd/system/" + name)
@@ -103,6 +115,25 @@ import Testing
             #expect(text.contains("\nExecStart=/usr/bin/authlog "), "\(name)")
             let (exposure, output) = try UnitHardeningTests.exposure(of: unit)
             #expect(exposure <= 3.0, "\(name) rated \(exposure):\n\(output.suffix(2000))")
+        }
+    }
+
+    // Packaging item 4: dpkg installs it, knows every file, and removes them again.
+    @Test(.enabled(if: available || inCI, "needs AUTHLOG_DEB or .build/release/authlog (CI=true makes this a failure)"))
+    func dpkgInstallsAndRemovesThePackageInAThrowawayRoot() throws {
+        let root = try installed()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let status = try dpkg(root, ["-s", "authlog"])
+        #expect(status.stdout.contains("Status: install ok installed"), "\(status.stdout)\(status.stderr)")
+        let listed = try dpkg(root, ["-L", "authlog"]).stdout
+        for path in ["/usr/bin/authlog", "/lib/systemd/system/authlog-summary.timer", "/etc/logrotate.d/authlog"] {
+            #expect(listed.contains(path + "\n"))
+            #expect(FileManager.default.fileExists(atPath: root.path + path), "\(path) not installed")
+        }
+        let purge = try dpkg(root, ["--force-not-root", "--force-script-chrootless", "--purge", "authlog"])
+        #expect(purge.status == 0, "dpkg --purge: \(purge.stderr)")
+        for path in ["/usr/bin/authlog", "/etc/logrotate.d/authlog", "/usr/share/man/man1/authlog.1.gz"] {
+            #expect(!FileManager.default.fileExists(atPath: root.path + path), "\(path) left after purge")
         }
     }
 }
