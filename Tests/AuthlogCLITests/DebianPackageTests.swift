@@ -23,7 +23,7 @@ import Testing
         do {
             let output = try ExternalTool.temporaryDirectory("deb")
             let build = try ExternalTool.run(CommandLineTests.repositoryRoot.appendingPathComponent("scripts/build-deb").path,
-                                             ["--binary", releaseBinary.path, "--output", output.path])
+                                             ["--binary", releaseBinary.path, "--output", output.path, "--fast"])
             guard build.status == 0 else { return .failure(PackageError("scripts/build-deb: \(build.stderr)")) }
             return .success(URL(fileURLWithPath: build.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
         } catch {
