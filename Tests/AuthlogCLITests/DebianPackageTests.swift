@@ -91,6 +91,11 @@ import Testing
         let libraries = try ExternalTool.run("/usr/bin/ldd", [binary]).stdout
         #expect(!libraries.contains("libswift"), "\(libraries)")
         #expect(!libraries.contains("/opt/swift"), "\(libraries)")
+        // Only what the package's Depends provide: libpcre2-8-0, zlib1g, libstdc++6, libgcc-s1, libc6.
+        let needed = Set(libraries.split(separator: "\n").compactMap { $0.split(separator: " ").first }
+            .map(String.init).filter { $0.hasPrefix("lib") })
+        #expect(needed.isSubset(of: ["libpcre2-8.so.0", "libz.so.1", "libstdc++.so.6", "libgcc_s.so.1", "libm.so.6", "libc.so.6"]),
+                "\(needed.sorted())")
         // A mount namespace in which /opt/swift is an empty tmpfs: the server without Swift.
         let samples = CommandLineTests.repositoryRoot.appendingPathComponent("samples").path
         let script = "mount -t tmpfs none /opt/swift && test -z \"$(ls -A /opt/swift)\" && \"$0\" --version && \"$0\" scan \"$1\""
