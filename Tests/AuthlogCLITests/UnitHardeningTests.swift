@@ -36,11 +36,14 @@ import Testing
         for service in Self.services {
             let text = try String(contentsOf: service, encoding: .utf8)
             let settings = Set(text.split(separator: "\n").map(String.init))
-            for required in ["DynamicUser=yes", "SupplementaryGroups=adm", "ProtectSystem=strict", "ProtectHome=yes",
-                             "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=", "StateDirectory=authlog",
-                             "LogsDirectory=authlog"] {
+            for required in ["DynamicUser=yes", "User=authlog", "SupplementaryGroups=adm", "ProtectSystem=strict",
+                             "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet="] {
                 #expect(settings.contains(required), "\(service.lastPathComponent) lacks \(required)")
             }
+            // The summary writes its state and its report, follow nothing (it prints).
+            let writable = settings.filter { $0.hasPrefix("StateDirectory=") || $0.hasPrefix("LogsDirectory=") }.sorted()
+            let expected = service.lastPathComponent == "authlog-summary.service" ? ["LogsDirectory=authlog", "StateDirectory=authlog"] : []
+            #expect(writable == expected, "\(service.lastPathComponent): \(writable)")
             // Anything it writes lies in the directories systemd creates for it.
             let execStart = try #require(settings.first { $0.hasPrefix("ExecStart=") })
             for argument in execStart.split(separator: " ") where argument.hasPrefix("/var/") {
