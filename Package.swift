@@ -38,6 +38,8 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["embed-patterns"]
         ),
+        // The git commit a binary is built from, for --version ("unknown" without git).
+        .plugin(name: "EmbedBuildInfo", capability: .buildTool()),
         .target(
             name: "AuthLogKit",
             dependencies: ["PCRE2", "CByteSearch", "CZlib"],
@@ -48,7 +50,8 @@ let package = Package(
             dependencies: [
                 "AuthLogKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["EmbedBuildInfo"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "AuthLogKitTests", dependencies: ["AuthLogKit"]),

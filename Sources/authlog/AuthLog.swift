@@ -22,7 +22,8 @@ struct AuthLog: ParsableCommand {
               2  usage error or unusable pattern file: nothing was read
               3  summary: a --fail-on threshold was reached
             """,
-        version: version,
+        // The release, the commit (embedded at build time) and the C libraries loaded.
+        version: VersionText.render(version: version, commit: BuildInfo.commit),
         subcommands: [ScanCommand.self, FollowCommand.self, SummaryCommand.self, PatternsCommand.self],
         defaultSubcommand: nil
     )

@@ -9,7 +9,8 @@ struct CommonScanOptions: ParsableArguments {
     var top: Int = 10
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp(
-        "Read every input as this format instead of detecting it (see 'authlog patterns').", valueName: "name"))
+        "Read every input as this format instead of detecting it (see 'authlog patterns').", valueName: "name"),
+        completion: .list(CompletionValues.builtinFormatNames))
     var logFormat: String?
 
     @OptionGroup var patternOptions: PatternOptions

@@ -50,7 +50,7 @@ struct FindingOptions: ParsableArguments {
     var pairingWindow = 2
 
     @Option(name: .customLong("max-requests"), help: ArgumentHelp(
-        "Authentication lines kept for pairing and findings (~60 bytes each); past it, lines count as events only.",
+        "Authentication lines kept for pairing and findings (48 bytes each, plus ~60 per distinct address, path or name); past it, lines count as events only.",
         valueName: "n"))
     var maxRequests = RequestCollector.defaultLimit
 

@@ -61,7 +61,8 @@ struct FollowCommand: ParsableCommand {
     @Flag(name: .customLong("from-start"), help: "Read existing files from their start, not their end.")
     var fromStart = false
 
-    @Option(name: .customLong("alert"), help: ArgumentHelp("Alert rule KEY>=N/DURATION, e.g. ip>=20/5m; repeatable.", valueName: "rule"))
+    @Option(name: .customLong("alert"), help: ArgumentHelp("Alert rule KEY>=N/DURATION, e.g. ip>=20/5m; repeatable.", valueName: "rule"),
+            completion: .list(["ip>=", "user>=", "path>=", "cause>="]))
     var alertRules: [String] = []
 
     @Option(help: ArgumentHelp("Program (with arguments) run for each alert, no shell: PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "program"))

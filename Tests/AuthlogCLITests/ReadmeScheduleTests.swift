@@ -1,27 +1,25 @@
 import Foundation
 import Testing
 
-/// The README's crontab line and systemd units are what admins copy: they are run here as
-/// written, with temporary directories in place of /var/... .
+/// The shipped crontab and systemd units (contrib/, installed by scripts/install and the .deb,
+/// pointed at by the README) are what admins run: their commands are run here as written,
+/// with temporary directories in place of /var/... .
 @Suite(.serialized) struct ReadmeScheduleTests {
     let cli = CommandLineTests()
 
-    static let readme: String = (try? String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
-
-    /// The fenced block that starts with `# <path>` in the README.
-    static func block(startingWith firstLine: String) -> String? {
-        guard let start = readme.range(of: firstLine + "\n") else { return nil }
-        guard let end = readme.range(of: "\n```", range: start.upperBound..<readme.endIndex) else { return nil }
-        return String(readme[start.lowerBound..<end.lowerBound])
+    static func contrib(_ path: String) throws -> String {
+        try String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("contrib/" + path), encoding: .utf8)
     }
+
+    static let readme: String = (try? String(contentsOf: CommandLineTests.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
 
     struct Sandbox {
         let root: URL
         var replacements: [(String, String)] {
             [("/var/lib/authlog", root.appendingPathComponent("lib").path),
+             ("/var/log/authlog", root.appendingPathComponent("reports").path),
              ("/var/log/nginx", root.appendingPathComponent("nginx").path),
              ("/var/log/apache2", root.appendingPathComponent("apache2").path),
-             ("/var/www/reports", root.appendingPathComponent("reports").path),
              ("/usr/local/bin/authlog", CommandLineTests.executable.path)]
         }
 
@@ -46,9 +44,17 @@ import Testing
         }
     }
 
+    /// The arguments of a unit's `ExecStart=` line, in the sandbox.
+    static func execStart(of unit: String, in sandbox: Sandbox) throws -> [String] {
+        let line = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+        return sandbox.substitute(String(line.dropFirst("ExecStart=".count))).split(separator: " ").map(String.init)
+    }
+
     @Test func cronLineReportsOnlyNewFailuresTheSecondTime() throws {
-        let block = try #require(Self.block(startingWith: "# /etc/cron.d/authlog"), "cron block missing from README")
-        let line = try #require(block.split(separator: "\n").first { $0.hasPrefix("15 6 * * * root ") })
+        let crontab = try Self.contrib("cron.d/authlog")
+        let line = try #require(crontab.split(separator: "\n").first { $0.hasPrefix("15 6 * * * root ") })
+        // cron's PATH must reach the binary wherever scripts/install put it.
+        #expect(crontab.contains("PATH=/usr/local/bin:/usr/bin:/bin"))
         // The command cron runs, up to the pipe into mail(1).
         let command = String(line.dropFirst("15 6 * * * root ".count).split(separator: "|")[0]).trimmingCharacters(in: .whitespaces)
         let sandbox = try Sandbox()
@@ -67,40 +73,73 @@ import Testing
         #expect(second.stdout.contains("vs the previous run (40)"))
     }
 
+    // Packaging item 3: the units were text in the README; they are files now, and the README
+    // points at them instead of carrying a copy that could drift.
+    @Test func readmePointsAtTheShippedUnitFiles() {
+        for file in ["contrib/systemd/authlog-summary.service", "contrib/systemd/authlog-summary.timer",
+                     "contrib/systemd/authlog-follow.service", "contrib/cron.d/authlog", "contrib/logrotate.d/authlog"] {
+            #expect(Self.readme.contains(file), "README does not mention \(file)")
+            #expect(FileManager.default.fileExists(atPath: CommandLineTests.repositoryRoot.appendingPathComponent(file).path))
+        }
+        #expect(!Self.readme.contains("ExecStart="), "README still carries a copy of a unit")
+    }
+
     @Test func systemdServiceRunsAsWrittenAndUnitsVerify() throws {
-        let service = try #require(Self.block(startingWith: "# /etc/systemd/system/authlog-summary.service"))
-        let timer = try #require(Self.block(startingWith: "# /etc/systemd/system/authlog-summary.timer"))
+        let service = try Self.contrib("systemd/authlog-summary.service")
+        let timer = try Self.contrib("systemd/authlog-summary.timer")
         let sandbox = try Sandbox()
         defer { try? FileManager.default.removeItem(at: sandbox.root) }
 
-        let execStart = try #require(service.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
-        let arguments = sandbox.substitute(String(execStart.dropFirst("ExecStart=".count))).split(separator: " ").map(String.init)
+        let arguments = try Self.execStart(of: service, in: sandbox)
         #expect(arguments.first == CommandLineTests.executable.path)
         try sandbox.append(0..<60)
         let run = try cli.run(Array(arguments.dropFirst()))
         #expect(run.status == 0, "\(run.stderr)")
-        let page = try String(contentsOf: sandbox.root.appendingPathComponent("reports/auth.html"), encoding: .utf8)
+        // The report goes to the directory LogsDirectory= gives the service, which the
+        // logrotate snippet keeps a month of.
+        let page = try String(contentsOf: sandbox.root.appendingPathComponent("reports/summary.html"), encoding: .utf8)
         #expect(page.contains("<svg"))
+        #expect(try Self.contrib("logrotate.d/authlog").contains("/var/log/authlog/summary.html {"))
         // Nothing new: --quiet-if-empty leaves the page as it was and prints nothing.
         let again = try cli.run(Array(arguments.dropFirst()))
         #expect(again.status == 0)
         #expect(again.stdout.isEmpty)
 
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
-        let units = sandbox.root.appendingPathComponent("units")
-        try FileManager.default.createDirectory(at: units, withIntermediateDirectories: true)
-        try sandbox.substitute(service).write(to: units.appendingPathComponent("authlog-summary.service"), atomically: true, encoding: .utf8)
-        try timer.write(to: units.appendingPathComponent("authlog-summary.timer"), atomically: true, encoding: .utf8)
-        let verify = Process()
-        verify.executableURL = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
-        verify.arguments = ["verify", "--man=no", units.appendingPathComponent("authlog-summary.timer").path,
-                            units.appendingPathComponent("authlog-summary.service").path]
-        let errors = Pipe()
-        verify.standardError = errors
-        verify.standardOutput = FileHandle.nullDevice
-        try verify.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        verify.waitUntilExit()
-        #expect(verify.terminationStatus == 0, "systemd-analyze verify: \(message)")
+        try verify([("authlog-summary.service", sandbox.substitute(service)), ("authlog-summary.timer", timer)], in: sandbox)
+    }
+
+    @Test func followServiceStartsAsWrittenAndVerifies() throws {
+        let service = try Self.contrib("systemd/authlog-follow.service")
+        let sandbox = try Sandbox()
+        defer { try? FileManager.default.removeItem(at: sandbox.root) }
+        let arguments = try Self.execStart(of: service, in: sandbox)
+        #expect(arguments.first == CommandLineTests.executable.path)
+        #expect(Array(arguments.dropFirst().prefix(1)) == ["follow"])
+        // 25 refusals of one address within a second: the unit's ip>=20/5m alert fires once...
+        let log = sandbox.root.appendingPathComponent("nginx/access.log")
+        try String(repeating: FollowTests.line(user: "admin", ip: "198.51.100.20"), count: 25)
+            .write(to: log, atomically: true, encoding: .utf8)
+        let follower = try FollowTests.Follower(["--from-start"] + arguments.dropFirst(2))
+        let lines = follower.waitFor(27)
+        follower.stop()
+        #expect(lines.filter { $0.contains("\"cause\":\"http-401\"") }.count == 25, "\(lines.prefix(3))")
+        let alerts = lines.filter { $0.hasPrefix("{\"type\":\"alert\"") }
+        // ... and so does user>=10/10m for the name it tries, each once.
+        #expect(alerts.count == 2, "\(alerts)")
+        #expect(alerts.contains { $0.contains("\"key_type\":\"ip\",\"key\":\"198.51.100.20\"") }, "\(alerts)")
+        #expect(alerts.contains { $0.contains("\"key_type\":\"user\",\"key\":\"admin\"") }, "\(alerts)")
+        try verify([("authlog-follow.service", sandbox.substitute(service))], in: sandbox)
+    }
+
+    func verify(_ units: [(String, String)], in sandbox: Sandbox) throws {
+        #expect(ExternalTool.exists("/usr/bin/systemd-analyze"), "systemd-analyze missing: apt-get install systemd")
+        let directory = sandbox.root.appendingPathComponent("units")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (name, text) in units {
+            try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let verify = try ExternalTool.run("/usr/bin/systemd-analyze",
+                                          ["verify", "--man=no"] + units.map { directory.appendingPathComponent($0.0).path })
+        #expect(verify.status == 0, "systemd-analyze verify: \(verify.stderr)")
     }
 }
