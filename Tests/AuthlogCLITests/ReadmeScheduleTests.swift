@@ -119,7 +119,7 @@ import Testing
         let log = sandbox.root.appendingPathComponent("nginx/access.log")
         try String(repeating: FollowTests.line(user: "admin", ip: "198.51.100.20"), count: 25)
             .write(to: log, atomically: true, encoding: .utf8)
-        let follower = try FollowTests.Follower(["--from-start"] + arguments.dropFirst(2))
+        let follower = try Follower(["--from-start"] + arguments.dropFirst(2))
         let lines = follower.waitFor(27)
         follower.stop()
         #expect(lines.filter { $0.contains("\"cause\":\"http-401\"") }.count == 25, "\(lines.prefix(3))")
