@@ -68,6 +68,25 @@ enum FieldDecoding {
         return decoded.withUnsafeBytes { string($0) }
     }
 
+    /// `%XX` decoded, as a server decodes a URL before routing it or mapping it to a file;
+    /// a `%` without two hex digits after it stays as it is.
+    static func percentDecoded(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(bytes[index])
+                index += 1
+            }
+        }
+        return decoded
+    }
+
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")

@@ -150,7 +150,7 @@ struct PairingIndex {
                            _ strictness: Strictness) -> (length: Int, whole: Bool)? {
         guard let file = strings[detail.path], let url = strings[access.path], url.hasPrefix("/") else { return nil }
         let fileBytes = Array(file.utf8)
-        let candidates = url.contains("%") ? [Array(url.utf8), Self.percentDecoded(url.utf8)] : [Array(url.utf8)]
+        let candidates = url.contains("%") ? [Array(url.utf8), Array(url.utf8).withUnsafeBytes(FieldDecoding.percentDecoded)] : [Array(url.utf8)]
         for urlBytes in candidates where fileBytes.ends(with: urlBytes[...]) { return (urlBytes.count, true) }
         guard strictness == .loose else { return nil }
         var best: Int? = nil
@@ -163,34 +163,6 @@ struct PairingIndex {
             }
         }
         return best.map { ($0, false) }
-    }
-
-    /// `%XX` decoded, as Apache decodes the URL before mapping it to a file.
-    private static func percentDecoded(_ text: String.UTF8View) -> [UInt8] {
-        let bytes = Array(text)
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                decoded.append(high << 4 | low)
-                index += 3
-            } else {
-                decoded.append(bytes[index])
-                index += 1
-            }
-        }
-        return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// The status the detail line states, else 403 for a deny rule and 401 for the rest.
