@@ -1,0 +1,24 @@
+import AuthLogKit
+
+/// The input is a log read as one format (`--log-format NAME`): every line goes through the
+/// prefilter and that format's classifier, and every event is rendered as NDJSON.
+final class ClassifyTarget: FuzzTarget {
+    let format: CompiledFormat
+    init(format: CompiledFormat) { self.format = format }
+
+    func run(_ data: UnsafeRawBufferPointer) {
+        let outcome = FuzzLineScan.scan(data, format: format)
+        precondition(outcome.stats.events == outcome.events, "events counted twice or lost")
+    }
+}
+
+/// The input is a log whose format is detected from its first lines, as a scan does.
+final class DetectedClassifyTarget: FuzzTarget {
+    let patterns: CompiledPatterns
+    init(patterns: CompiledPatterns) { self.patterns = patterns }
+
+    func run(_ data: UnsafeRawBufferPointer) {
+        guard let format = FuzzLineScan.detect(data, patterns: patterns) else { return }
+        _ = FuzzLineScan.scan(data, format: format)
+    }
+}
