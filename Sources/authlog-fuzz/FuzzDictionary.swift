@@ -1,7 +1,7 @@
 import AuthLogKit
 
 /// A libFuzzer dictionary from the built-in rules: their literals (which the prefilter looks
-/// for before any regex runs) and the separators of the formats' heads. PCRE2 is not
+/// for before any regex runs), the separators of the formats' heads and the state's keys. PCRE2 is not
 /// instrumented, so without them the fuzzer would have to guess each literal byte by byte.
 enum FuzzDictionary {
     static let structural = [
@@ -12,6 +12,8 @@ enum FuzzDictionary {
         "\"offset\"", "\"previous\"", "\"total\"", "\"by_cause\"", "\"top_clients\"", "\"generated_at\"",
         "authlog.state/1", "[format]", "[fragments]", "[rule ", "regex = ", "literal = ", "cause = ",
         "<NGINX_CONTEXT>", "<HOST>", "(?<ip>", "(?<user>",
+        // Figures at the ends of Int64, for the state's counts and offsets.
+        "9223372036854775807", "-9223372036854775808", "18446744073709551615", "-1",
     ]
 
     static func entries(_ patterns: CompiledPatterns) -> [String] {
