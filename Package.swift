@@ -53,6 +53,9 @@ let package = Package(
             ],
             plugins: ["EmbedBuildInfo"]
         ),
+        // The fuzzing harness (scripts/fuzz builds it with -sanitize=fuzzer,address -DFUZZING;
+        // a normal build replays inputs named on its command line).
+        .executableTarget(name: "authlog-fuzz", dependencies: ["AuthLogKit"]),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "AuthLogKitTests", dependencies: ["AuthLogKit"]),
         // Runs the built `authlog` binary as a user would: exit statuses, streams, escaping.
