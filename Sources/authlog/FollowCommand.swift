@@ -48,7 +48,7 @@ struct FollowCommand: ParsableCommand {
               authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' \\
                 --exec /usr/local/bin/block-ip /var/log/nginx
               authlog follow --alert 'ip>=20/5m' \\
-                --exec 'fail2ban-client set nginx-auth banip' /var/log/nginx
+                --exec 'logger -t authlog -p auth.warning' /var/log/nginx
             """
     )
 
