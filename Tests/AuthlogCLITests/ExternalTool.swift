@@ -9,8 +9,10 @@ struct ExternalTool {
         var stderr: String
     }
 
-    /// Runs `program` (an absolute path, or a name looked up in PATH) from the repository root.
-    static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    /// Runs `program` (an absolute path, or a name looked up in PATH) from the repository root
+    /// (or `directory`).
+    static func run(_ program: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: URL = CommandLineTests.repositoryRoot) throws -> Run {
         let process = Process()
         if program.hasPrefix("/") {
             process.executableURL = URL(fileURLWithPath: program)
@@ -19,7 +21,7 @@ struct ExternalTool {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = [program] + arguments
         }
-        process.currentDirectoryURL = CommandLineTests.repositoryRoot
+        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
