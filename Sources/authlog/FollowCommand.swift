@@ -58,7 +58,7 @@ struct FollowCommand: ParsableCommand {
     var fromStart = false
 
     @Option(name: .customLong("alert"), help: ArgumentHelp("Alert rule KEY>=N/DURATION, e.g. ip>=20/5m; repeatable.", valueName: "rule"),
-            completion: .list(["ip>=", "user>=", "path>=", "cause>="]))
+            completion: .list(AlertRule.keyNames.map { $0 + ">=" }))
     var alertRules: [String] = []
 
     @Option(help: ArgumentHelp("Program (with arguments) run for each alert, no shell: PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "program"))

@@ -67,8 +67,9 @@ struct SummaryCommand: ParsableCommand {
     var outputFile: String?
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp(
-        "Exit 3 when reached: total>=N, ip>=N, user>=N, path>=N or CAUSE>=N (also >); repeatable.", valueName: "rule"),
-        completion: .list((["total", "ip", "user", "path"] + CompletionValues.causeIDs).map { $0 + ">=" }))
+        "Exit 3 when reached: \(FailOnRule.keyNames.map { $0 + ">=N" }.joined(separator: ", ")) or CAUSE>=N (also >); repeatable.",
+        valueName: "rule"),
+        completion: .list((FailOnRule.keyNames + CompletionValues.causeIDs).map { $0 + ">=" }))
     var failOn: [String] = []
 
     @Option(name: .customLong("wait-lock"), help: ArgumentHelp(
