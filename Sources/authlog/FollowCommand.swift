@@ -5,10 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-enum FollowFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, ndjson
-}
-
 struct FollowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "follow",
@@ -55,14 +51,14 @@ struct FollowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Log files or directories to follow.", valueName: "path"))
     var paths: [String]
 
-    @Option(name: [.short, .long], help: "Output: text (a line per event) or ndjson (the scan's event objects; alerts and summaries with \"type\").")
-    var output: FollowFormat = .text
+    @Option(name: [.short, .long], help: FollowStreamOutput.help)
+    var output: FollowStreamOutput = .standard
 
     @Flag(name: .customLong("from-start"), help: "Read existing files from their start, not their end.")
     var fromStart = false
 
     @Option(name: .customLong("alert"), help: ArgumentHelp("Alert rule KEY>=N/DURATION, e.g. ip>=20/5m; repeatable.", valueName: "rule"),
-            completion: .list(["ip>=", "user>=", "path>=", "cause>="]))
+            completion: .list(AlertRule.keyNames.map { $0 + ">=" }))
     var alertRules: [String] = []
 
     @Option(help: ArgumentHelp("Program (with arguments) run for each alert, no shell: PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "program"))
@@ -118,8 +114,8 @@ struct FollowCommand: ParsableCommand {
     func run() throws {
         let (patterns, scanOptions) = try common.prepare()
         let options = try followOptions()
-        let useColor = color == .always || (color == .auto && ColorChoice.terminalWantsColor)
-        let printer = FollowPrinter(format: output, style: TextStyle(enabled: useColor), top: common.top, quiet: common.quiet)
+        let printer = FollowPrinter(writer: output.writer, style: TextStyle(enabled: color.enabled), top: common.top,
+                                    quiet: common.quiet)
         let diagnostics = StandardError(quiet: common.quiet)
         signal(SIGPIPE, SIG_DFL)
         let session = FollowSession(patterns: patterns, scanOptions: scanOptions, options: options,
@@ -129,24 +125,24 @@ struct FollowCommand: ParsableCommand {
 }
 
 /// Writes each event, alert and summary at once (one write(2), no buffering), so a pipe
-/// downstream sees it immediately. The lines themselves come from `FollowLines`.
+/// downstream sees it immediately. The lines themselves come from the `--output` writer.
 final class FollowPrinter: FollowOutput {
-    let format: FollowLines.Format
+    let writer: any FollowStreamWriter
     let style: TextStyle
     let top: Int
     let quiet: Bool
 
-    init(format: FollowFormat, style: TextStyle, top: Int, quiet: Bool) {
-        self.format = format == .ndjson ? .ndjson : .text
+    init(writer: any FollowStreamWriter, style: TextStyle, top: Int, quiet: Bool) {
+        self.writer = writer
         self.style = style
         self.top = top
         self.quiet = quiet
     }
 
-    func event(_ event: AuthEvent) { emit(FollowLines.event(event, format: format)) }
-    func alert(_ alert: Alert) { emit(FollowLines.alert(alert, format: format, style: style)) }
+    func event(_ event: AuthEvent) { emit(writer.event(event)) }
+    func alert(_ alert: Alert) { emit(writer.alert(alert, style: style)) }
     func summary(_ aggregate: FailureAggregate, final: Bool) {
-        emit(FollowLines.summary(aggregate, final: final, top: top, format: format, style: style))
+        emit(writer.summary(aggregate, final: final, top: top, style: style))
     }
 
     /// On stderr, so that whoever reads the log of a service sees what it follows (and a
@@ -165,7 +161,7 @@ final class FollowPrinter: FollowOutput {
     /// did not already end it) quietly, any other error (a full disk) with one error line and
     /// status 1, rather than following on with every event lost.
     private func emit(_ bytes: [UInt8]) {
-        guard let failure = StandardOutput.writeAll(bytes, to: STDOUT_FILENO) else { return }
+        guard let failure = ReportOutput.writeAll(bytes, to: STDOUT_FILENO) else { return }
         if failure.isBrokenPipe { exit(ExitStatus.success) }
         StandardError.writeLine("authlog: error: \(failure.message)\n")
         exit(ExitStatus.inputProblem)

@@ -24,7 +24,7 @@ struct PatternsCommand: ParsableCommand {
 
     func run() throws {
         let compiled = try patternOptions.compiled()
-        let output = StandardOutput()
+        let output = ReportOutput.standardOutput()
         guard !samples.isEmpty else {
             list(compiled, to: output)
             try output.flush()
@@ -45,7 +45,7 @@ struct PatternsCommand: ParsableCommand {
         if !result.failures.isEmpty { throw ExitCode(ExitStatus.inputProblem) }
     }
 
-    private func list(_ compiled: CompiledPatterns, to output: StandardOutput) {
+    private func list(_ compiled: CompiledPatterns, to output: ReportOutput) {
         for format in compiled.patterns.formats {
             output.write("\(format.name)  \(format.description)  (\(format.source.file))\n")
             if format.wrapsOtherFormats {

@@ -6,16 +6,20 @@ import PCRE2
 import Glibc
 #endif
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, ndjson
-}
-
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, always, never
 
     /// stdout is a terminal and NO_COLOR is unset or empty (https://no-color.org).
     static var terminalWantsColor: Bool {
         isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+    }
+
+    var enabled: Bool {
+        switch self {
+        case .always: true
+        case .never: false
+        case .auto: Self.terminalWantsColor
+        }
     }
 }
 
@@ -55,8 +59,8 @@ struct ScanCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Log files or directories; '-' reads standard input.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: [.short, .long], help: "Output: text (for people), json (authlog.report/1), ndjson (one event per line, then one line per finding with \"type\":\"finding\").")
-    var output: OutputFormat = .text
+    @Option(name: [.short, .long], help: ScanOutput.help)
+    var output: ScanOutput = .standard
 
     @OptionGroup var common: CommonScanOptions
 
@@ -81,31 +85,17 @@ struct ScanCommand: ParsableCommand {
         options.progress = progress
         let progressLine = ProgressLine.start(progress, quiet: common.quiet)
         let diagnostics = StandardError(quiet: common.quiet)
-        let stdout = StandardOutput()
+        let stdout = ReportOutput.standardOutput()
         let session = ScanSession(patterns: patterns, options: options, diagnostics: diagnostics)
         let inputs = paths.isEmpty ? [LogPath.standardInput] : CommandArguments.rawPaths(paths)
 
-        let report: ScanReport
-        switch output {
-        case .ndjson:
-            report = session.run(arguments: inputs) { event in stdout.write(event: event) }
-            progressLine?.stop()
-            for finding in report.requests?.findings ?? [] { stdout.write(FindingJSON.line(finding)) }
-        case .json:
-            report = session.run(arguments: inputs)
-            progressLine?.stop()
-            stdout.write(JSONReport.render(report, top: common.top, generator: "authlog \(AuthLog.version)"))
-        case .text:
-            report = session.run(arguments: inputs)
-            progressLine?.stop()
-            let useColor: Bool
-            switch color {
-            case .always: useColor = true
-            case .never: useColor = false
-            case .auto: useColor = ColorChoice.terminalWantsColor
-            }
-            stdout.write(TextReport.render(report, top: common.top, style: TextStyle(enabled: useColor)))
-        }
+        let writer = output.writer
+        let report = writer.streams
+            ? session.run(arguments: inputs) { event in writer.write(event: event, to: stdout) }
+            : session.run(arguments: inputs)
+        progressLine?.stop()
+        writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled),
+                                                      generator: "authlog \(AuthLog.version)"), to: stdout)
         try stdout.flush()
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
     }

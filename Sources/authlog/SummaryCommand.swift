@@ -5,10 +5,6 @@ import Foundation
 import Glibc
 #endif
 
-enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, markdown, html, json
-}
-
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
@@ -63,16 +59,17 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: ArgumentHelp("End of the window (exclusive), same forms as --since. Default: now.", valueName: "time"))
     var until: String?
 
-    @Option(name: [.short, .long], help: "Output: text, markdown, html (one self-contained page) or json.")
-    var output: SummaryFormat = .text
+    @Option(name: [.short, .long], help: SummaryOutput.help)
+    var output: SummaryOutput = .standard
 
     @Option(name: .customLong("output-file"), help: ArgumentHelp(
         "Write the report to this file (atomically) instead of standard output.", valueName: "path"))
     var outputFile: String?
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp(
-        "Exit 3 when reached: total>=N, ip>=N, user>=N, path>=N or CAUSE>=N (also >); repeatable.", valueName: "rule"),
-        completion: .list((["total", "ip", "user", "path"] + CompletionValues.causeIDs).map { $0 + ">=" }))
+        "Exit 3 when reached: \(FailOnRule.keyNames.map { $0 + ">=N" }.joined(separator: ", ")) or CAUSE>=N (also >); repeatable.",
+        valueName: "rule"),
+        completion: .list((FailOnRule.keyNames + CompletionValues.causeIDs).map { $0 + ">=" }))
     var failOn: [String] = []
 
     @Option(name: .customLong("wait-lock"), help: ArgumentHelp(
@@ -185,27 +182,22 @@ struct SummaryCommand: ParsableCommand {
             windowDescription: windowDescription, previous: saved?.previous, top: common.top, generatedAt: nowSeconds)
 
         if !(quietIfEmpty && document.total == 0) {
-            let text: String
-            switch output {
-            case .text:
-                text = SummaryText.render(document, flavor: .text,
-                                          style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor))
-            case .markdown: text = SummaryText.render(document, flavor: .markdown)
-            case .html: text = SummaryHTML.render(document)
-            case .json: text = SummaryJSON.render(document, generator: "authlog \(AuthLog.version)")
-            }
+            // A report for a file is kept in memory and put in place whole, atomically.
+            let out = outputFile == nil ? ReportOutput.standardOutput() : ReportOutput()
+            let settings = ReportSettings(top: common.top,
+                                          style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor),
+                                          generator: "authlog \(AuthLog.version)")
+            output.writer.write(document, settings: settings, to: out)
             if let outputFile {
                 do {
-                    try AtomicFile.write(Array(text.utf8), to: outputFile)
+                    try AtomicFile.write(out.bytes, to: outputFile)
                 } catch {
                     diagnostics.error("\(outputFile): \(error.message)" + (state == nil ? "" : "; the state was not updated"))
                     throw ExitCode(ExitStatus.inputProblem)
                 }
             } else {
-                let stdout = StandardOutput()
-                stdout.write(text)
                 do {
-                    try stdout.flush()
+                    try out.flush()
                 } catch {
                     // The report did not get out: the state keeps the old position, so the
                     // next run reports these lines again. A reader that left ends quietly.

@@ -18,6 +18,24 @@ import Testing
         #expect(throws: AlertRule.Invalid.self) { try AlertRule(parsing: "ip>=3/5y") }
     }
 
+    /// Alert keys are the shared `Dimension`s: every one parses, and a rule counts by its
+    /// dimension's value (here the user, across several clients).
+    @Test func everyDimensionIsAnAlertKeyAndCountsByItsValue() throws {
+        for dimension in Dimension.allCases {
+            #expect(try AlertRule(parsing: "\(dimension.rawValue)>=2/1m").key == dimension)
+        }
+        #expect(AlertRule.Invalid(text: "x").description
+            == "cannot read --alert 'x': use KEY>=N/DURATION, e.g. ip>=20/5m (KEY: ip, user, path, cause; DURATION: 30s, 5m, 1h, 1d)")
+        var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "user>=3/60s")])
+        var fired: [Alert] = []
+        fired += alerts.add(event(0, ip: "203.0.113.1", user: "admin"), now: 0)
+        fired += alerts.add(event(1, ip: "203.0.113.2", user: nil), now: 0)
+        fired += alerts.add(event(2, ip: "203.0.113.3", user: "admin"), now: 0)
+        #expect(fired.isEmpty, "a line without a user does not count for one")
+        fired += alerts.add(event(3, ip: "203.0.113.4", user: "admin"), now: 0)
+        #expect(fired.map(\.key) == ["admin"] && fired.first?.count == 3)
+    }
+
     @Test func firesOnceThenAgainOnlyAfterFallingBelow() throws {
         var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=3/60s")])
         var fired: [Int64] = []

@@ -42,6 +42,30 @@ import Testing
         #expect(throws: FailOnRule.Invalid.self) { try FailOnRule(parsing: "nobody>=3") }
     }
 
+    /// --fail-on keys are `Dimension`s (the top key of ip, user, path), the total, or a cause
+    /// named by its id; `cause` itself is not a key, as before the keys were shared.
+    @Test func failOnKeysAreTheTotalATopDimensionOrACause() throws {
+        #expect(try FailOnRule(parsing: "total>=1").key == .total)
+        #expect(try FailOnRule(parsing: "ip>=1").key == .top(.ip))
+        #expect(try FailOnRule(parsing: "user>1").key == .top(.user))
+        #expect(try FailOnRule(parsing: "path>=1").key == .top(.path))
+        #expect(try FailOnRule(parsing: "unknown-user>=1").key == .cause(.unknownUser))
+        #expect(throws: FailOnRule.Invalid.self) { try FailOnRule(parsing: "cause>=1") }
+        #expect(FailOnRule.Invalid(text: "x").description
+            == "cannot read --fail-on 'x': use KEY>=N or KEY>N with KEY one of total, ip, user, path or a cause id")
+
+        var aggregate = FailureAggregate()
+        for index in 0..<12 {
+            aggregate.add(AuthEvent(time: nil, file: "f", line: index, format: "nginx-access", ip: "198.51.100.\(index)",
+                                    method: "GET", path: index < 9 ? "/wp-admin/" : "/", status: 403, user: nil,
+                                    cause: .http403, rule: "r"))
+        }
+        #expect(try FailOnRule(parsing: "path>=9").crossed(by: aggregate) == "path /wp-admin/: 9 (path>=9)")
+        #expect(try FailOnRule(parsing: "path>9").crossed(by: aggregate) == nil)
+        #expect(try FailOnRule(parsing: "ip>=2").crossed(by: aggregate) == nil, "twelve clients with one failure each")
+        #expect(try FailOnRule(parsing: "user>=1").crossed(by: aggregate) == nil, "no line named a user")
+    }
+
     @Test func markdownEscapesLogTextButNotItsOwnTables() {
         #expect(SummaryText.escape("/a|b*c_[x](javascript:alert(1))<img>", .markdown) == "/a\\|b\\*c\\_\\[x\\](javascript:alert(1))\\<img\\>")
         #expect(SummaryText.escape("\u{1B}[31m", .markdown) == "\\\\x1b\\[31m")

@@ -66,6 +66,26 @@ import Testing
         #expect(try run(["scan", "--log-format", "nope", "samples"]).status == 2)
     }
 
+    /// `--output` takes the registered writers that can write the command's document: a
+    /// format of another command is a usage error naming the ones this command has, and
+    /// `--help` lists the same values.
+    @Test func eachCommandOffersTheWritersOfItsDocument() throws {
+        let cases: [(command: String, foreign: String, values: String)] = [
+            ("scan", "markdown", "'text', 'json' or 'ndjson'"),
+            ("summary", "ndjson", "'text', 'markdown', 'html' or 'json'"),
+            ("follow", "json", "'text' and 'ndjson'"),
+        ]
+        for (command, foreign, values) in cases {
+            let refused = try run([command, "-o", foreign, "samples"])
+            #expect(refused.status == 2, "\(command) -o \(foreign)")
+            #expect(refused.stderr.contains("The value '\(foreign)' is invalid for '-o <output>'. Please provide one of \(values)."),
+                    "\(refused.stderr)")
+            let help = try run([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(help.contains("(values: \(values.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: " or ", with: ", ").replacingOccurrences(of: " and ", with: ", ")); default: text)"),
+                    "\(command) --help")
+        }
+    }
+
     @Test func samplesScanAnswersAtAGlance() throws {
         let result = try run(["scan", "samples"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,11 +1,7 @@
 /// `--alert 'ip>=20/5m'`: at least 20 failures for one key within 5 minutes of log time.
-/// Keys: `ip`, `user`, `path`, `cause`.
+/// Keys: every `Dimension` (ip, user, path, cause), spelled as findings and `--fail-on` spell them.
 public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
-    public enum Key: String, Sendable {
-        case ip, user, path, cause
-    }
-
-    public var key: Key
+    public var key: Dimension
     public var threshold: Int
     public var windowSeconds: Int64
     public var text: String
@@ -13,14 +9,14 @@ public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
     public struct Invalid: Error, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "cannot read --alert '\(text)': use KEY>=N/DURATION, e.g. ip>=20/5m (KEY: ip, user, path, cause; DURATION: 30s, 5m, 1h, 1d)"
+            "cannot read --alert '\(text)': use KEY>=N/DURATION, e.g. ip>=20/5m (KEY: \(AlertRule.keyNames.joined(separator: ", ")); DURATION: 30s, 5m, 1h, 1d)"
         }
     }
 
     public init(parsing text: String) throws(Invalid) {
         let compact = text.filter { $0 != " " }
         let sides = compact.split(separator: ">=", maxSplits: 1).map(String.init)
-        guard sides.count == 2, let key = Key(rawValue: sides[0]) else { throw Invalid(text: text) }
+        guard sides.count == 2, let key = Dimension(rawValue: sides[0]) else { throw Invalid(text: text) }
         let parts = sides[1].split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2, let threshold = Int(parts[0]), threshold >= 1,
               let window = DurationText.wholeSeconds(parts[1]), window > 0 else { throw Invalid(text: text) }
@@ -32,15 +28,8 @@ public struct AlertRule: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { text }
 
-    /// The value of this rule's key in an event, if it has one.
-    func value(in event: AuthEvent) -> String? {
-        switch key {
-        case .ip: event.ip
-        case .user: event.user
-        case .path: event.path
-        case .cause: event.cause.rawValue
-        }
-    }
+    /// What KEY may be, for the error message and shell completion.
+    public static let keyNames: [String] = Dimension.allCases.map(\.rawValue)
 }
 
 /// One alert: a key crossed a rule's threshold.
@@ -82,7 +71,7 @@ public struct SlidingAlerts: Sendable {
         latest = max(latest, time)
         var alerts: [Alert] = []
         for (index, rule) in rules.enumerated() {
-            guard let key = rule.value(in: event) else { continue }
+            guard let key = rule.key.value(in: event) else { continue }
             var window = windows[index][key] ?? Window()
             insert(time, into: &window)
             expire(&window, before: latest - rule.windowSeconds)

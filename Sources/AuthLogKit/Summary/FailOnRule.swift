@@ -2,9 +2,20 @@
 /// a threshold that, when reached, makes a monitoring run exit 3.
 public struct FailOnRule: Sendable, Equatable, CustomStringConvertible {
     public enum Key: Sendable, Equatable {
-        case total, ip, user, path
+        /// Every failure in the window.
+        case total
+        /// The largest single key of a dimension: the busiest client, user or path.
+        case top(Dimension)
+        /// The failures of one cause (`unknown-user>10`).
         case cause(Cause)
     }
+
+    /// The dimensions `--fail-on` takes by name, largest key first. `cause` is not one of
+    /// them: a cause is named by its id instead (`unknown-user>=5`), and `cause>=N` is an error.
+    public static let rankedDimensions: [Dimension] = [.ip, .user, .path]
+
+    /// What KEY may be by name, before the cause ids: for the error message and completion.
+    public static let keyNames: [String] = ["total"] + rankedDimensions.map(\.rawValue)
 
     public var key: Key
     public var threshold: Int
@@ -15,7 +26,7 @@ public struct FailOnRule: Sendable, Equatable, CustomStringConvertible {
     public struct Invalid: Error, CustomStringConvertible {
         public var text: String
         public var description: String {
-            "cannot read --fail-on '\(text)': use KEY>=N or KEY>N with KEY one of total, ip, user, path or a cause id"
+            "cannot read --fail-on '\(text)': use KEY>=N or KEY>N with KEY one of \(FailOnRule.keyNames.joined(separator: ", ")) or a cause id"
         }
     }
 
@@ -31,14 +42,15 @@ public struct FailOnRule: Sendable, Equatable, CustomStringConvertible {
             parts = compact.split(separator: ">", maxSplits: 1, omittingEmptySubsequences: false)
         }
         guard parts.count == 2, let threshold = Int(parts[1]), threshold >= 0 else { throw Invalid(text: text) }
-        switch String(parts[0]) {
-        case "total": key = .total
-        case "ip": key = .ip
-        case "user": key = .user
-        case "path": key = .path
-        case let name:
-            guard let cause = Cause(rawValue: name) else { throw Invalid(text: text) }
+        let name = String(parts[0])
+        if name == "total" {
+            key = .total
+        } else if let dimension = Dimension(rawValue: name), Self.rankedDimensions.contains(dimension) {
+            key = .top(dimension)
+        } else if let cause = Cause(rawValue: name) {
             key = .cause(cause)
+        } else {
+            throw Invalid(text: text)
         }
         self.threshold = threshold
         self.strict = strict
@@ -55,12 +67,19 @@ public struct FailOnRule: Sendable, Equatable, CustomStringConvertible {
             return over(aggregate.total) ? "total \(aggregate.total) (\(text))" : nil
         case .cause(let cause):
             return over(aggregate.byCause[cause]) ? "\(cause.rawValue) \(aggregate.byCause[cause]) (\(text))" : nil
-        case .ip:
-            return aggregate.topIPs(1).first.flatMap { over($0.value.count) ? "client \($0.key): \($0.value.count) (\(text))" : nil }
-        case .user:
-            return aggregate.topUsers(1).first.flatMap { over($0.value.count) ? "user \($0.key): \($0.value.count) (\(text))" : nil }
-        case .path:
-            return aggregate.topPaths(1).first.flatMap { over($0.value.count) ? "path \($0.key): \($0.value.count) (\(text))" : nil }
+        case .top(let dimension):
+            guard let (key, count) = Self.largest(dimension, in: aggregate), over(count) else { return nil }
+            return "\(dimension.noun) \(key): \(count) (\(text))"
+        }
+    }
+
+    /// The key with the most failures in a dimension, and their count.
+    static func largest(_ dimension: Dimension, in aggregate: FailureAggregate) -> (key: String, count: Int)? {
+        switch dimension {
+        case .ip: aggregate.topIPs(1).first.map { ($0.key, $0.value.count) }
+        case .user: aggregate.topUsers(1).first.map { ($0.key, $0.value.count) }
+        case .path: aggregate.topPaths(1).first.map { ($0.key, $0.value.count) }
+        case .cause: aggregate.byCause.nonZeroByCount.first.map { ($0.cause.rawValue, $0.count) }
         }
     }
 }
