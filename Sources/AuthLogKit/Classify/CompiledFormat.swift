@@ -1,7 +1,8 @@
 import PCRE2
 
-/// One rule as the combined regex knows it: its branch is marked `(*MARK:n)` with n its
-/// index here, so the matching rule is found without trying the rules one by one.
+/// One rule as the classifier knows it: its message pattern's branch is marked `(*MARK:n)`
+/// with n its index here, so the matching rule is found without trying the rules one by one,
+/// and its field tests run on the fields the head decoded.
 public struct CompiledRule: Sendable {
     /// The format whose head the rule follows (for a syslog line: the wrapped format).
     public let format: String
@@ -18,50 +19,34 @@ public struct CompiledRule: Sendable {
     /// id and cause, which the same line would match just as well. nginx and Apache write
     /// identical combined access lines; the syslog program name tells them apart.
     public let equivalents: [(format: String, pathHints: [String], qualifiedID: String)]
+    /// The rule's tests on decoded fields (`field.status = 401`), all of which must hold.
+    let tests: [FieldTest]
+    /// The rule has a message pattern (`regex = …`), a branch of the combined regex.
+    let hasMessagePattern: Bool
 }
 
-/// Group numbers of the fields authlog reads, looked up once per regex. With duplicate
-/// names (one per rule branch) each field has a list, and the set one is taken.
-struct FieldGroups: Sendable {
-    let time: [Int]
-    let syslogTime: [Int]
-    let ip: [Int]
-    let user: [Int]
-    let request: [Int]
-    let method: [Int]
-    let path: [Int]
-    let status: [Int]
-    let program: [Int]
-    /// Set when the rule's own structure leaves the client in doubt (a line cut short).
-    let ambiguous: [Int]
-
-    init(_ regex: Regex) {
-        time = regex.groupNumbers(named: "time")
-        syslogTime = regex.groupNumbers(named: "syslog_time")
-        ip = regex.groupNumbers(named: "ip")
-        user = regex.groupNumbers(named: "user")
-        request = regex.groupNumbers(named: "request")
-        method = regex.groupNumbers(named: "method")
-        path = regex.groupNumbers(named: "path")
-        status = regex.groupNumbers(named: "status")
-        program = regex.groupNumbers(named: "program")
-        ambiguous = regex.groupNumbers(named: "ambiguous")
-    }
-}
-
-/// A log format ready to classify lines: one anchored, JIT-compiled regex holding the head
-/// and every rule (`head(?:(*MARK:0)rule0|(*MARK:1)rule1|…)`), so each line costs one match
-/// whatever the number of rules, plus the literals that let most lines skip PCRE2 entirely.
-/// (Only a rule set too large for one regex is split, see `RuleParts`.)
+/// A log format ready to classify lines: its record decoder, its rules with their field
+/// tests, and the literals that let most lines skip decoding entirely. For a regex-decoded
+/// format the head and every rule's message pattern are one anchored, JIT-compiled regex
+/// (`head(?:(*MARK:0)rule0|(*MARK:1)rule1|…)`), so each line costs one match whatever the
+/// number of rules. (Only a rule set too large for one regex is split, see `RuleParts`.)
 public final class CompiledFormat: Sendable {
     public let name: String
     public let definition: FormatDefinition
     /// Path hints of every format, by name (for telling formats apart by a syslog program).
     let pathHintsByFormat: [String: [String]]
-    /// The head and the rules, in as few regexes as PCRE2 allows (one for every built-in
-    /// format), tried in order.
-    let parts: [RulePart]
     let rules: [CompiledRule]
+    /// Reads a line into fields. For the regex decoder (`regexDecoder` set) the classifier
+    /// uses the rules' combined regex instead, which decodes and matches in one call.
+    let decoder: any RecordDecoder
+    let regexDecoder: RegexDecoder?
+    /// The rules' message patterns: after the head (regex decoder), or alone, matched on the
+    /// message another decoder read.
+    let program: RuleProgram
+    /// Some rule has a message pattern (else a non-regex decoder's lines need no regex at all).
+    let hasMessagePatterns: Bool
+    /// The `regex.NAME` field tests, indexed by `FieldTest.Check.regex`.
+    let fieldRegexes: [Regex]
     /// Every line containing none of these cannot match; empty when some rule has no literal.
     let literals: [[UInt8]]
     /// True when some rule declares no literal: every line must then be matched.
@@ -70,31 +55,45 @@ public final class CompiledFormat: Sendable {
     let findsNamedUsers: Bool
     let detect: Regex
     let hint: Regex?
-    /// The head alone, to read the time of a file's first line whatever it says.
-    let head: Regex
-    let headGroups: FieldGroups
     /// Each format's `ambiguous-user` regex, by format name (a wrapper holds its inner ones).
     let ambiguousUser: [String: Regex]
     /// Formats (this one or, for a wrapper, inner ones) whose user names are backslash-escaped.
     let decodesEscapes: Set<String>
 
-    init(_ definition: FormatDefinition, wrapping inner: [FormatDefinition], expander: FragmentExpander) throws(PatternError) {
+    /// The head and the rules, in as few regexes as PCRE2 allows (one for every built-in format).
+    var parts: [RulePart] { program.parts }
+
+    init(_ definition: FormatDefinition, wrapping allInner: [FormatDefinition], expander: FragmentExpander,
+         decoders: RecordDecoders = .builtin) throws(PatternError) {
         self.name = definition.name
         self.definition = definition
+        // Only regex-decoded formats can follow a wrapper's head in its regex.
+        let inner = allInner.filter { $0.decoder == RegexDecoder.name }
         self.pathHintsByFormat = Dictionary(inner.map { ($0.name, $0.pathHints) }, uniquingKeysWith: { first, _ in first })
 
         var rules: [CompiledRule] = []
+        var fieldRegexTexts: [(text: String, source: PatternSource)] = []
         func branches(of format: FormatDefinition, under innerHead: String?) -> [RuleBranch] {
             format.rules.map { rule in
                 defer {
                     let equivalents = !definition.wrapsOtherFormats ? [] : inner.filter { other in
                         other.name != format.name && other.rules.contains { $0.id == rule.id && $0.cause == rule.cause }
                     }.map { (format: $0.name, pathHints: $0.pathHints, qualifiedID: "\($0.name)/\(rule.id)") }
+                    let tests = rule.fieldTests.map { test -> FieldTest in
+                        switch test.test {
+                        case .oneOf(let values):
+                            return FieldTest(field: test.field, check: .oneOf(values))
+                        case .regex(let pattern):
+                            fieldRegexTexts.append((pattern.text, pattern.source))
+                            return FieldTest(field: test.field, check: .regex(fieldRegexTexts.count - 1))
+                        }
+                    }
                     rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, pairBy: rule.pairBy,
                                               findsNamedUsers: rule.findsNamedUsers, status: rule.status,
-                                              qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents))
+                                              qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents,
+                                              tests: tests, hasMessagePattern: rule.regex != nil))
                 }
-                return RuleBranch(innerHead: innerHead, text: "(*MARK:\(rules.count))(?:\(rule.regex.text))")
+                return RuleBranch(rule: rules.count, innerHead: innerHead, text: rule.regex?.text)
             }
         }
         let ruleBranches = definition.wrapsOtherFormats
@@ -102,19 +101,49 @@ public final class CompiledFormat: Sendable {
             : branches(of: definition, under: nil)
         let ruleSources = definition.wrapsOtherFormats ? inner.flatMap(\.rules) : definition.rules
         self.rules = rules
+        self.hasMessagePatterns = ruleBranches.contains { $0.text != nil }
         self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty && !$0.findsNamedUsers }
         self.findsNamedUsers = ruleSources.contains(where: \.findsNamedUsers)
         var literals: [[UInt8]] = []
-        for literal in ruleSources.flatMap(\.literals) where !literals.contains(literal) {
+        for literal in ruleSources.flatMap(\.literals) where !literal.isEmpty && !literals.contains(literal) {
             literals.append(literal)
         }
         self.literals = matchesEveryLine ? [] : literals
 
+        let isRegexDecoded = definition.decoder == RegexDecoder.name
+        if isRegexDecoded {
+            let head: Regex
+            do {
+                // The head alone, with where it ends: the message.
+                head = try Regex(try expander.expandSharingDefinitions("(?:\(definition.head.text))\(RuleParts.messageStart)"),
+                                 options: [.anchored, .duplicateNames])
+            } catch {
+                throw PatternError(file: definition.head.source.file, line: definition.head.source.line,
+                                   message: "format '\(definition.name)' head does not compile: \(error)")
+            }
+            let regexDecoder = RegexDecoder(head: head)
+            self.regexDecoder = regexDecoder
+            self.decoder = regexDecoder
+        } else {
+            guard !definition.wrapsOtherFormats, let factory = decoders.factories[definition.decoder] else {
+                throw PatternError(file: definition.source.file, line: definition.source.line, message:
+                    definition.wrapsOtherFormats ? "format '\(name)': a wrapper (wraps = all) is read by the regex decoder"
+                        : "format '\(name)': unknown decoder '\(definition.decoder)'; known: "
+                            + ([RegexDecoder.name] + decoders.factories.keys.sorted()).joined(separator: ", "))
+            }
+            self.regexDecoder = nil
+            self.decoder = try factory(definition)
+        }
+        if !definition.wrapsOtherFormats {
+            try Self.rejectTestsOfUndecodedFields(definition, decoded: decoder.decodedFields, expander: expander)
+        }
+
         do {
-            self.parts = try RuleParts.compile(head: definition.head.text, branches: ruleBranches,
-                                               expand: expander.expandSharingDefinitions)
-            self.head = try Regex(try expander.expandSharingDefinitions(definition.head.text),
-                                  options: [.anchored, .duplicateNames])
+            self.program = try RuleProgram(head: isRegexDecoded ? definition.head.text : "", branches: ruleBranches,
+                                           expander: expander)
+            self.fieldRegexes = try fieldRegexTexts.map { pattern throws in
+                try Regex(try expander.expandSharingDefinitions(pattern.text), options: [.anchored, .duplicateNames])
+            }
             self.detect = try Regex(try expander.expandSharingDefinitions(definition.detect.text),
                                     options: [.anchored, .duplicateNames])
             self.hint = try definition.hint.map { hint throws in
@@ -138,7 +167,26 @@ public final class CompiledFormat: Sendable {
                                message: "format '\(name)': its rules do not compile together"
                                    + (added == nil ? "" : " with the rules of this file") + ": \(error)")
         }
-        self.headGroups = FieldGroups(head)
+    }
+
+    /// A field test on a field the decoder never reads (nor the rule's own pattern) would
+    /// never hold: refused, naming the test's line.
+    private static func rejectTestsOfUndecodedFields(_ definition: FormatDefinition, decoded: Set<RecordField>,
+                                                     expander: FragmentExpander) throws(PatternError) {
+        for rule in definition.rules {
+            var readable = decoded
+            if let pattern = rule.regex, rule.fieldTests.contains(where: { !decoded.contains($0.field) }),
+               let regex = try? Regex(expander.expandSharingDefinitions(pattern.text), options: [.duplicateNames]) {
+                readable.formUnion(RecordField.allCases.filter { !regex.groupNumbers(named: $0.rawValue).isEmpty })
+                if readable.contains(.request) { readable.formUnion([.method, .path]) }
+            }
+            for test in rule.fieldTests where !readable.contains(test.field) {
+                throw PatternError(file: test.source.file, line: test.source.line,
+                                   message: "rule '\(rule.id)' tests field '\(test.field.rawValue)', which format "
+                                       + "'\(definition.name)' does not decode; it decodes: "
+                                       + decoded.map(\.rawValue).sorted().joined(separator: ", "))
+            }
+        }
     }
 }
 
@@ -147,12 +195,13 @@ public final class CompiledPatterns: Sendable {
     public let patterns: PatternSet
     public let formats: [CompiledFormat]
 
-    public init(_ patterns: PatternSet) throws(PatternError) {
+    public init(_ patterns: PatternSet, decoders: RecordDecoders = .builtin) throws(PatternError) {
         self.patterns = patterns
         let expander = FragmentExpander(fragments: patterns.fragments)
         var formats: [CompiledFormat] = []
         for definition in patterns.formats {
-            formats.append(try CompiledFormat(definition, wrapping: patterns.plainFormats, expander: expander))
+            formats.append(try CompiledFormat(definition, wrapping: patterns.plainFormats, expander: expander,
+                                              decoders: decoders))
         }
         self.formats = formats
     }

@@ -1,11 +1,12 @@
 import Foundation
 import PCRE2
 
-/// Matches single lines against one compiled format and turns a match into an `AuthEvent`.
+/// Decodes single lines of one compiled format, selects the rule they satisfy and turns a
+/// match into an `AuthEvent`.
 ///
-/// One per worker: it owns the PCRE2 match data and the timestamp cache. Only the fields of
-/// a matching line are ever decoded into strings; a line that does not match costs one
-/// PCRE2 call and nothing else.
+/// One per worker: it owns the decoder's scratch, the rules' matchers and the timestamp
+/// cache. Only the fields of a matching line are ever decoded into strings; a line that does
+/// not match costs one PCRE2 call (a regex-decoded format) and nothing else.
 final class LineClassifier {
     enum Outcome {
         case event(AuthEvent)
@@ -17,15 +18,14 @@ final class LineClassifier {
     }
 
     let format: CompiledFormat
-    /// One matcher per regex of the format (one, unless a user's rules outgrew PCRE2's size
-    /// limit), and the one that matched the current line with a copy of its group numbers,
-    /// read on every match without going through the shared format object.
-    private let matchers: [Matcher]
-    private let partGroups: [FieldGroups]
-    private var matcher: Matcher
-    private var groups: FieldGroups
+    private let selector: RuleSelector
+    /// The decoder's own state: the head alone for a regex-decoded format (the time of a
+    /// first line; whether a line is the format's), every line's fields for another decoder.
+    private lazy var scratch: any RecordDecoderScratch = format.decoder.makeScratch(limits: limits)
+    /// Set for a format read by another decoder than the regex one: its lines are decoded
+    /// first, then the rules' message patterns (if any) run on the message.
+    private let decodesThroughScratch: Bool
     private let timestamps: TimestampParser
-    private lazy var headMatcher = Matcher(format.head, limits: limits)
     /// `ambiguous-user` matchers, by format name, made when first needed.
     private var ambiguousUserMatchers: [String: Matcher] = [:]
     private let limits: MatchLimits
@@ -43,10 +43,8 @@ final class LineClassifier {
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64,
          otherFormats: [CompiledFormat] = []) {
         self.format = format
-        self.matchers = format.parts.map { Matcher($0.regex, limits: limits) }
-        self.partGroups = format.parts.map(\.groups)
-        self.matcher = matchers[0]
-        self.groups = partGroups[0]
+        self.selector = RuleSelector(format: format, limits: limits)
+        self.decodesThroughScratch = format.regexDecoder == nil
         self.timestamps = TimestampParser(localZone: timeZone, now: now)
         self.limits = limits
         self.otherFormats = otherFormats.filter { $0 !== format }
@@ -72,57 +70,81 @@ final class LineClassifier {
         return (everyLine ? [] : literals, format.findsNamedUsers || otherFormats.contains(where: \.findsNamedUsers), everyLine)
     }
 
-    /// The time a line states, read by the format's head alone: the first line of a file
+    /// The time a line states, read by the format's decoder alone: the first line of a file
     /// tells when the log begins, whatever the line says.
     func time(of line: UnsafeRawBufferPointer) -> Int64? {
-        guard case .match = headMatcher.match(line) else { return nil }
-        for numbers in [format.headGroups.time, format.headGroups.syslogTime] {
-            if let range = headMatcher.range(ofFirstSetGroupIn: numbers) {
-                return timestamps.parse(UnsafeRawBufferPointer(rebasing: line[range]))
-            }
+        var fields = RecordFields()
+        guard case .record(let bytes) = scratch.decode(line, into: &fields) else { return nil }
+        for range in [fields.time, fields.syslogTime] {
+            if let range { return timestamps.parse(UnsafeRawBufferPointer(rebasing: bytes[range])) }
         }
         return nil
     }
 
     func classify(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
-        switch matchParts(line) {
-        case .match:
-            break
-        case .noMatch:
-            return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
-        case .limitExceeded, .failed:
-            return .limitExceeded
+        var fields = RecordFields()
+        var record = line
+        let selection: RuleSelector.Selection
+        if !decodesThroughScratch {
+            selection = selector.select(line, offset: 0, record: line, fields: &fields, base: RecordFields())
+        } else {
+            switch scratch.decode(line, into: &fields) {
+            case .record(let decoded): record = decoded
+            case .noRecord: return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
+            case .limitExceeded: return .limitExceeded
+            }
+            selection = selectOnMessage(of: record, fields: &fields)
         }
-        guard let markIndex = matcher.markNumber(), markIndex < format.rules.count else { return .noMatch }
-        let rule = format.rules[markIndex]
+        let rule: CompiledRule
+        switch selection {
+        case .rule(let index): rule = format.rules[index]
+        case .none:
+            return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
+        case .limitExceeded: return .limitExceeded
+        }
+        return outcome(of: rule, fields: fields, in: record, file: file, lineNumber: lineNumber)
+    }
 
+    /// A non-regex decoder's record: the rules' message patterns, when there are any, run on
+    /// the message the decoder read (an absent message is empty).
+    private func selectOnMessage(of bytes: UnsafeRawBufferPointer, fields: inout RecordFields) -> RuleSelector.Selection {
+        guard format.hasMessagePatterns else { return selector.selectByTests(record: bytes, fields: fields) }
+        let message = fields.message ?? bytes.endIndex..<bytes.endIndex
+        let decoded = fields
+        return selector.select(UnsafeRawBufferPointer(rebasing: bytes[message]), offset: message.lowerBound,
+                               record: bytes, fields: &fields, base: decoded)
+    }
+
+    /// The event or request record of a line `rule` matched, its fields turned into values.
+    private func outcome(of rule: CompiledRule, fields: RecordFields, in line: UnsafeRawBufferPointer,
+                         file: String, lineNumber: Int) -> Outcome {
         var time: Int64? = nil
-        if let raw = bytes(groups.time, in: line) { time = timestamps.parse(raw) }
-        if time == nil, let raw = bytes(groups.syslogTime, in: line) { time = timestamps.parse(raw) }
+        if let raw = bytes(fields.time, in: line) { time = timestamps.parse(raw) }
+        if time == nil, let raw = bytes(fields.syslogTime, in: line) { time = timestamps.parse(raw) }
 
-        var method = text(groups.method, in: line)
-        var path = bytes(groups.path, in: line).map { FieldDecoding.string(Self.withoutQuery($0)) }
+        var method = text(fields.method, in: line)
+        var path = bytes(fields.path, in: line).map { FieldDecoding.string(Self.withoutQuery($0)) }
         var route: String? = nil
-        if let request = bytes(groups.request, in: line) {
+        if let request = bytes(fields.request, in: line) {
             let parts = Self.split(request: request)
             if method == nil { method = parts.method.map(FieldDecoding.string) }
             if path == nil { path = parts.path.map { FieldDecoding.string(Self.withoutQuery($0)) } }
             route = parts.path.flatMap(RESTRoute.of(uri:))
         }
 
-        let userBytes = bytes(groups.user, in: line)
+        let userBytes = bytes(fields.user, in: line)
         var user = userBytes.map { raw in
             format.decodesEscapes.contains(rule.format) ? FieldDecoding.unescapedString(raw) : FieldDecoding.string(raw)
         }
         if user == "-" || user == "" { user = nil }
-        var ip = text(groups.ip, in: line)
-        if ip != nil, isAmbiguous(format: rule.format, userBytes: userBytes) { ip = nil }
+        var ip = text(fields.ip, in: line)
+        if ip != nil, isAmbiguous(format: rule.format, fields: fields, userBytes: userBytes) { ip = nil }
         var status = rule.status
-        if let raw = bytes(groups.status, in: line), let value = Self.integer(raw) { status = value }
+        if let raw = bytes(fields.status, in: line), let value = Self.integer(raw) { status = value }
 
         var formatName = rule.format
         var ruleID = rule.qualifiedID
-        if !rule.equivalents.isEmpty, let program = text(groups.program, in: line)?.lowercased() {
+        if !rule.equivalents.isEmpty, let program = text(fields.program, in: line)?.lowercased() {
             let hints = format.pathHintsByFormat[formatName] ?? []
             if !hints.contains(where: program.contains),
                let better = rule.equivalents.first(where: { $0.pathHints.contains(where: program.contains) }) {
@@ -144,30 +166,16 @@ final class LineClassifier {
             rule: ruleID, route: route))
     }
 
-    /// The format's regexes in order, the first that matches decides (as the first matching
-    /// branch of one alternation would); `matcher` and `groups` are then that regex's.
-    @inline(__always)
-    private func matchParts(_ line: UnsafeRawBufferPointer) -> MatchOutcome {
-        if matchers.count == 1 { return matcher.match(line) }
-        for index in matchers.indices {
-            let result = matchers[index].match(line)
-            if case .noMatch = result { continue }
-            matcher = matchers[index]
-            groups = partGroups[index]
-            return result
-        }
-        return .noMatch
-    }
-
-    /// A line no rule of this format matched: if the format's own head accepts it, it is
+    /// A line no rule of this format matched: if the format's own decoder reads it, it is
     /// this format's line and no failure; otherwise the first other format that reads it
     /// decides. Only lines that reached PCRE2 and failed get here, so a file of one format
     /// pays one more head match on those rare lines.
     private func classifyWithOtherFormats(_ line: UnsafeRawBufferPointer, file: String, lineNumber: Int) -> Outcome {
-        switch headMatcher.match(line) {
-        case .match: return .noMatch
-        case .noMatch: break
-        case .limitExceeded, .failed: return .limitExceeded
+        var fields = RecordFields()
+        switch scratch.decode(line, into: &fields) {
+        case .record: return .noMatch
+        case .noRecord: break
+        case .limitExceeded: return .limitExceeded
         }
         for other in fallbacks {
             let outcome = other.classify(line, file: file, lineNumber: lineNumber)
@@ -181,8 +189,8 @@ final class LineClassifier {
     /// `(?<ambiguous>)` group is set (a line cut short), or the user name holds an unfinished
     /// copy of the line's context (the format's `ambiguous-user`). The event is kept; its
     /// client is not believed, so nothing can be made to blame an address it chose.
-    private func isAmbiguous(format name: String, userBytes: UnsafeRawBufferPointer?) -> Bool {
-        if matcher.range(ofFirstSetGroupIn: groups.ambiguous) != nil { return true }
+    private func isAmbiguous(format name: String, fields: RecordFields, userBytes: UnsafeRawBufferPointer?) -> Bool {
+        if fields.ambiguous { return true }
         guard let userBytes, let regex = format.ambiguousUser[name] else { return false }
         let check: Matcher
         if let existing = ambiguousUserMatchers[name] {
@@ -196,14 +204,13 @@ final class LineClassifier {
     }
 
     @inline(__always)
-    private func bytes(_ numbers: [Int], in line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        guard let range = matcher.range(ofFirstSetGroupIn: numbers) else { return nil }
-        return UnsafeRawBufferPointer(rebasing: line[range])
+    private func bytes(_ range: Range<Int>?, in line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        range.map { UnsafeRawBufferPointer(rebasing: line[$0]) }
     }
 
     @inline(__always)
-    private func text(_ numbers: [Int], in line: UnsafeRawBufferPointer) -> String? {
-        bytes(numbers, in: line).map(FieldDecoding.string)
+    private func text(_ range: Range<Int>?, in line: UnsafeRawBufferPointer) -> String? {
+        bytes(range, in: line).map(FieldDecoding.string)
     }
 
     /// `METHOD URI PROTO` → method and URI, split at single spaces like the servers write

@@ -36,6 +36,32 @@ public enum PairingKey: String, Sendable, CaseIterable {
     case loginForm = "login-form"
 }
 
+/// A field of a decoded record that a rule can test (`field.status = 401|403`). Its bytes are
+/// the line's own (escapes not decoded); `path` is the URI without its query string, and
+/// `method` and `path` are split from `request` when the format reads no group of that name.
+public enum RecordField: String, Sendable, CaseIterable {
+    case ip, user, request, method, path, status, program
+}
+
+/// One test of a rule on a decoded field: `field.NAME = A|B*` (one of the values; a value
+/// ending in `*` is a prefix) or `regex.NAME = …` (a regex anchored at the field's start).
+public struct FieldTestDefinition: Sendable {
+    public struct Value: Sendable, Equatable {
+        public var bytes: [UInt8]
+        /// Written with a final `*`: the field starts with `bytes`.
+        public var isPrefix: Bool
+    }
+
+    public enum Test: Sendable {
+        case oneOf([Value])
+        case regex(PatternText)
+    }
+
+    public var field: RecordField
+    public var test: Test
+    public var source: PatternSource
+}
+
 /// One `[rule NAME]` section: a message shape and the cause it proves.
 public struct RuleDefinition: Sendable {
     public var id: String
@@ -52,7 +78,20 @@ public struct RuleDefinition: Sendable {
     /// `prefilter = named-user`: the rule's lines are those of the Common Log Format that
     /// name a user (the field before "[time]" is not "-"), which no literal can find.
     public var findsNamedUsers = false
-    public var regex: PatternText
+    /// Tests on the fields the format's decoder read (`field.status = 401`); all must hold.
+    public var fieldTests: [FieldTestDefinition] = []
+    /// The message pattern (`regex = …`), matched from the start of the message: the rest of
+    /// the line after the format's head. Nil for a rule of field tests only.
+    public var regex: PatternText?
+    public var source: PatternSource
+}
+
+/// A `[rules NAME]` section and the `[rule …]` sections after it: rules shared by the
+/// formats that include them (`rules = NAME` in a `[format]`), as fail2ban's filters include
+/// `nginx-error-common.conf`. nginx and Apache write the same access lines, judged the same way.
+public struct RuleSetDefinition: Sendable {
+    public var name: String
+    public var rules: [RuleDefinition]
     public var source: PatternSource
 }
 
@@ -79,6 +118,12 @@ public struct FormatDefinition: Sendable {
     /// Formats whose lines record the requests this format's lines explain
     /// (`pairs-with = nginx-access`): an error line and its access line are one request.
     public var pairsWith: [String] = []
+    /// The record decoder that reads the format's lines into fields (`decoder = …`); `regex`,
+    /// the default, is the head regex. Others are registered in `RecordDecoders`.
+    public var decoder: String = RegexDecoder.name
+    /// Rule sets included before the format's own rules (`rules = access-log`), by name.
+    public var ruleSets: [String] = []
+    /// Every rule, in order: those of the included rule sets, then the format's own.
     public var rules: [RuleDefinition]
     public var source: PatternSource
 }
@@ -89,9 +134,15 @@ public struct PatternSet: Sendable {
     public var formats: [FormatDefinition]
     /// The files the set was read from, in load order.
     public var files: [String]
+    /// Every `[rules NAME]` set, included or not (the success read selects one by name).
+    public var ruleSets: [RuleSetDefinition] = []
 
     public func format(named name: String) -> FormatDefinition? {
         formats.first { $0.name == name }
+    }
+
+    public func ruleSet(named name: String) -> RuleSetDefinition? {
+        ruleSets.first { $0.name == name }
     }
 
     /// Formats whose lines stand on their own (everything but wrappers like syslog).

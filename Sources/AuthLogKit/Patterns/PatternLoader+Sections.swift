@@ -9,7 +9,7 @@ extension PatternLoader {
                               formats: inout [FormatDefinition],
                               expander: FragmentExpander) throws(PatternError) -> Int {
         let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with",
-                                  "ambiguous-user", "escapes"]
+                                  "ambiguous-user", "escapes", "rules", "decoder"]
         try rejectUnknownKeys(section, known: known, file: file)
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
@@ -27,7 +27,11 @@ extension PatternLoader {
                                message: "format '\(name)' is already defined at \(formats[existing].source); "
                                    + "to add rules to it, give its [format] section only 'name'")
         }
-        guard let detect = section.value("detect"), let head = section.value("head") else {
+        let decoder = section.value("decoder")?.value ?? RegexDecoder.name
+        // Only the regex decoder reads a line with the head; another decoder may do without one.
+        let needsHead = decoder == RegexDecoder.name
+        guard let detect = section.value("detect"), let head = section.value("head") ?? (needsHead ? nil : .init(
+            key: "head", value: "", line: section.line, column: 0, isMultiLine: false)) else {
             throw PatternError(file: file.name, line: section.line, message: "format '\(name)' needs 'detect' and 'head'")
         }
         let wraps = section.value("wraps")?.value
@@ -46,6 +50,8 @@ extension PatternLoader {
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
         definition.pairsWith = (section.value("pairs-with")?.value ?? "").split(separator: " ").map(String.init)
+        definition.decoder = decoder
+        definition.ruleSets = (section.value("rules")?.value ?? "").split(separator: " ").map(String.init)
         definition.ambiguousUser = section.value("ambiguous-user").map { text($0, in: file) }
         if let escapes = section.value("escapes") {
             guard escapes.value == "backslash" || escapes.value == "none" else {
@@ -66,7 +72,8 @@ extension PatternLoader {
 
     static func ruleSection(_ section: PatternFileParser.Section, file: File,
                             expander: FragmentExpander) throws(PatternError) -> RuleDefinition {
-        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by", "prefilter"], file: file)
+        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by", "prefilter"],
+                              file: file, allowingPrefixes: [fieldTestPrefix, fieldRegexPrefix])
         let id = String(section.header.dropFirst("rule".count)).trimmingSpaces()
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw PatternError(file: file.name, line: section.line,
@@ -97,15 +104,14 @@ extension PatternLoader {
             }
             status = value
         }
-        guard let regexEntry = section.value("regex") else {
-            throw PatternError(file: file.name, line: section.line, message: "rule '\(id)' needs 'regex = …'")
+        let fieldTests = try fieldTests(of: section, rule: id, file: file, expander: expander)
+        var regex: PatternText? = nil
+        if let regexEntry = section.value("regex") {
+            regex = try rulePattern(regexEntry, rule: id, what: "regex", file: file, expander: expander)
+        } else if fieldTests.isEmpty {
+            throw PatternError(file: file.name, line: section.line,
+                               message: "rule '\(id)' needs 'regex = …' (its message) or a field test ('field.status = 401')")
         }
-        let regex = text(regexEntry, in: file)
-        if regex.text.contains("(*MARK") || regex.text.contains("(*:") {
-            throw PatternError(file: file.name, line: regexEntry.line,
-                               message: "rule '\(id)': (*MARK) is reserved: authlog marks each rule itself")
-        }
-        try validate(regex, what: "rule '\(id)' regex", expander: expander)
         var literals: [[UInt8]] = []
         for entry in section.values("literal") {
             let literal = try unquote(entry, file: file)
@@ -123,7 +129,61 @@ extension PatternLoader {
             findsNamedUsers = true
         }
         return RuleDefinition(id: id, cause: cause, pairBy: pairBy, status: status, literals: literals,
-                              findsNamedUsers: findsNamedUsers, regex: regex,
+                              findsNamedUsers: findsNamedUsers, fieldTests: fieldTests, regex: regex,
                               source: PatternSource(file: file.name, line: section.line, column: 1))
+    }
+
+    /// `field.NAME = A|B*`: the field is one of the values (`*` at the end: starts with it).
+    static let fieldTestPrefix = "field."
+    /// `regex.NAME = …`: a regex matched from the field's start.
+    static let fieldRegexPrefix = "regex."
+
+    /// A rule's tests on decoded fields, in the order written (the classifier reorders none:
+    /// cheap byte compares are written first by convention, regexes after them).
+    static func fieldTests(of section: PatternFileParser.Section, rule id: String, file: File,
+                           expander: FragmentExpander) throws(PatternError) -> [FieldTestDefinition] {
+        var tests: [FieldTestDefinition] = []
+        for entry in section.entries {
+            let isRegex = entry.key.hasPrefix(fieldRegexPrefix)
+            guard isRegex || entry.key.hasPrefix(fieldTestPrefix) else { continue }
+            let name = String(entry.key.dropFirst(isRegex ? fieldRegexPrefix.count : fieldTestPrefix.count))
+            guard let field = RecordField(rawValue: name) else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "rule '\(id)': '\(entry.key)' tests no field authlog decodes; fields: "
+                                       + RecordField.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let source = PatternSource(file: file.name, line: entry.line, column: entry.column)
+            if isRegex {
+                let pattern = try rulePattern(entry, rule: id, what: entry.key, file: file, expander: expander)
+                tests.append(FieldTestDefinition(field: field, test: .regex(pattern), source: source))
+                continue
+            }
+            var values: [FieldTestDefinition.Value] = []
+            for alternative in entry.value.split(separator: "|", omittingEmptySubsequences: false) {
+                var text = alternative.trimmingSpaces()
+                let isPrefix = text.hasSuffix("*")
+                if isPrefix { text.removeLast() }
+                guard !text.isEmpty else {
+                    throw PatternError(file: file.name, line: entry.line,
+                                       message: "rule '\(id)': '\(entry.key) = \(entry.value)' has an empty value; "
+                                           + "write the values apart with '|' (field.status = 401|403, field.status = 2*)")
+                }
+                values.append(.init(bytes: Array(text.utf8), isPrefix: isPrefix))
+            }
+            tests.append(FieldTestDefinition(field: field, test: .oneOf(values), source: source))
+        }
+        return tests
+    }
+
+    /// A regex of a rule (its message pattern or a field's), checked on its own.
+    static func rulePattern(_ entry: PatternFileParser.Entry, rule id: String, what: String, file: File,
+                            expander: FragmentExpander) throws(PatternError) -> PatternText {
+        let pattern = text(entry, in: file)
+        if pattern.text.contains("(*MARK") || pattern.text.contains("(*:") {
+            throw PatternError(file: file.name, line: entry.line,
+                               message: "rule '\(id)': (*MARK) is reserved: authlog marks each rule itself")
+        }
+        try validate(pattern, what: "rule '\(id)' \(what)", expander: expander)
+        return pattern
     }
 }

@@ -14,9 +14,10 @@ extension PatternLoader {
             guard let head = try? Regex(expander.expand(format.head.text).text, options: [.duplicateNames]),
                   !head.groupNumbers(named: "ip").isEmpty else { continue }
             for rule in format.rules {
-                guard let regex = try? Regex(expander.expand(rule.regex.text).text, options: [.duplicateNames]),
+                guard let pattern = rule.regex,
+                      let regex = try? Regex(expander.expand(pattern.text).text, options: [.duplicateNames]),
                       !regex.groupNumbers(named: "ip").isEmpty else { continue }
-                throw PatternError(file: rule.regex.source.file, line: rule.regex.source.line,
+                throw PatternError(file: pattern.source.file, line: pattern.source.line,
                                    message: "rule '\(rule.id)' captures 'ip', but format '\(format.name)' reads the "
                                        + "client in its head; a rule cannot move it")
             }

@@ -104,37 +104,103 @@ public enum PatternLoader {
         }
 
         var formats: [FormatDefinition] = []
+        var ruleSets: [RuleSetDefinition] = []
+        var includeLines: [Int: (file: String, line: Int)] = [:]  // format index → its `rules =` line
         for (file, sections) in parsed {
-            var current: Int? = nil  // index into `formats` that [rule] sections belong to
+            var current: RuleOwner? = nil  // what the [rule] sections that follow belong to
             for section in sections {
                 if section.header == "fragments" { continue }
                 if section.header == "format" {
-                    current = try formatSection(section, file: file, formats: &formats, expander: expander)
+                    let index = try formatSection(section, file: file, formats: &formats, expander: expander)
+                    if let entry = section.value("rules") { includeLines[index] = (file.name, entry.line) }
+                    current = .format(index)
+                    continue
+                }
+                if section.header.hasPrefix("rules ") {
+                    current = .ruleSet(try ruleSetSection(section, file: file, ruleSets: &ruleSets))
                     continue
                 }
                 if section.header.hasPrefix("rule ") || section.header == "rule" {
                     guard let current else {
                         throw PatternError(file: file.name, line: section.line,
-                                           message: "[\(section.header)] comes before any [format] section")
+                                           message: "[\(section.header)] comes before any [format] or [rules NAME] section")
                     }
                     let rule = try ruleSection(section, file: file, expander: expander)
-                    if formats[current].rules.contains(where: { $0.id == rule.id }) {
-                        throw PatternError(file: file.name, line: section.line,
-                                           message: "format '\(formats[current].name)' already has a rule '\(rule.id)'")
+                    switch current {
+                    case .format(let index):
+                        if formats[index].rules.contains(where: { $0.id == rule.id }) {
+                            throw PatternError(file: file.name, line: section.line,
+                                               message: "format '\(formats[index].name)' already has a rule '\(rule.id)'")
+                        }
+                        formats[index].rules.append(rule)
+                    case .ruleSet(let index):
+                        if ruleSets[index].rules.contains(where: { $0.id == rule.id }) {
+                            throw PatternError(file: file.name, line: section.line,
+                                               message: "rule set '\(ruleSets[index].name)' already has a rule '\(rule.id)'")
+                        }
+                        ruleSets[index].rules.append(rule)
                     }
-                    formats[current].rules.append(rule)
                     continue
                 }
-                throw PatternError(file: file.name, line: section.line,
-                                   message: "unknown section [\(section.header)]; expected [format], [fragments] or [rule NAME]")
+                throw PatternError(file: file.name, line: section.line, message: "unknown section [\(section.header)]; "
+                                       + "expected [format], [fragments], [rules NAME] or [rule NAME]")
             }
+        }
+        for index in formats.indices where !formats[index].ruleSets.isEmpty {
+            try includeRuleSets(into: &formats[index], from: ruleSets, at: includeLines[index]!)
         }
         try rejectRulesMovingTheClient(formats, expander: expander)
         for format in formats where format.rules.isEmpty && !format.wrapsOtherFormats {
             throw PatternError(file: format.source.file, line: format.source.line,
                                message: "format '\(format.name)' has no [rule …] sections")
         }
-        return PatternSet(fragments: fragments, formats: formats, files: files.map(\.name))
+        return PatternSet(fragments: fragments, formats: formats, files: files.map(\.name), ruleSets: ruleSets)
+    }
+
+    /// What a `[rule]` section adds to: the format or the rule set last opened in its file.
+    private enum RuleOwner {
+        case format(Int)
+        case ruleSet(Int)
+    }
+
+    /// `[rules NAME]` opens a rule set, or reopens one so that the rules after it are added.
+    static func ruleSetSection(_ section: PatternFileParser.Section, file: File,
+                               ruleSets: inout [RuleSetDefinition]) throws(PatternError) -> Int {
+        let name = String(section.header.dropFirst("rules".count)).trimmingSpaces()
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }),
+              section.entries.isEmpty else {
+            throw PatternError(file: file.name, line: section.line,
+                               message: "a rule set is a header of its own, named with letters, digits, '-' or '_': "
+                                   + "[rules access-log], followed by its [rule …] sections")
+        }
+        if let existing = ruleSets.firstIndex(where: { $0.name == name }) { return existing }
+        ruleSets.append(RuleSetDefinition(name: name, rules: [],
+                                          source: PatternSource(file: file.name, line: section.line, column: 1)))
+        return ruleSets.count - 1
+    }
+
+    /// A format's rules become those of its rule sets, in the order named, then its own: the
+    /// rule ids (`nginx-access/status-401`) and their order are the format's as if written in it.
+    static func includeRuleSets(into format: inout FormatDefinition, from ruleSets: [RuleSetDefinition],
+                                at include: (file: String, line: Int)) throws(PatternError) {
+        var rules: [RuleDefinition] = []
+        for name in format.ruleSets {
+            guard let set = ruleSets.first(where: { $0.name == name }) else {
+                throw PatternError(file: include.file, line: include.line,
+                                   message: "format '\(format.name)' includes rule set '\(name)', which no [rules \(name)] "
+                                       + "section defines" + (ruleSets.isEmpty ? "" : "; defined: "
+                                       + ruleSets.map(\.name).joined(separator: ", ")))
+            }
+            rules += set.rules
+        }
+        rules += format.rules
+        for (index, rule) in rules.enumerated() {
+            if let first = rules[..<index].first(where: { $0.id == rule.id }) {
+                throw PatternError(file: rule.source.file, line: rule.source.line,
+                                   message: "format '\(format.name)' already has a rule '\(rule.id)' (at \(first.source))")
+            }
+        }
+        format.rules = rules
     }
 
     // MARK: - Helpers
@@ -169,11 +235,12 @@ public enum PatternLoader {
     }
 
     static func rejectUnknownKeys(_ section: PatternFileParser.Section, known: Set<String>,
-                                  file: File) throws(PatternError) {
+                                  file: File, allowingPrefixes prefixes: [String] = []) throws(PatternError) {
         for entry in section.entries where !known.contains(entry.key) {
+            if prefixes.contains(where: { entry.key.hasPrefix($0) }) { continue }
             throw PatternError(file: file.name, line: entry.line,
                                message: "unknown key '\(entry.key)' in [\(section.header)]; expected one of: "
-                                   + known.sorted().joined(separator: ", "))
+                                   + (known.sorted() + prefixes.map { "\($0)NAME" }).joined(separator: ", "))
         }
     }
 

@@ -80,7 +80,7 @@ struct RequestAnalysis {
         let candidates = detector.newFailureCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
         clock.note("new-failure candidates: \(candidates.map { strings[$0] ?? "" })")
         if !candidates.isEmpty {
-            let served = SuccessReader(patterns: patterns, options: options)
+            let served = SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
                 .read(paths: candidates, strings: strings, files: files, inputs: inputs)
             findings += detector.newFailures(served: served)
         }

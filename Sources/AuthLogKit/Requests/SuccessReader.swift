@@ -7,7 +7,13 @@
 struct SuccessReader {
     let patterns: CompiledPatterns
     let options: ScanOptions
+    /// Told when the read cannot run (its rule set is missing or does not compile): the scan
+    /// then has no new-failure findings, and must say so.
+    weak var diagnostics: ScanDiagnostics? = nil
     static let maxPaths = 8
+    /// The rule set (`patterns/access-rules.conf`) whose rules the read applies to the access
+    /// formats, with the paths asked about as their literals.
+    static let servedRuleSet = "served-request"
 
     /// The times each path answered 2xx/3xx, keyed by the path's id in `strings`.
     func read(paths: [UInt32], strings: StringInterner, files: [FileStats], inputs: [LogInput]) -> [UInt32: [Int64]] {
@@ -15,7 +21,12 @@ struct SuccessReader {
         let accessFormats = Set(patterns.patterns.formats.flatMap(\.pairsWith))
         let accessPaths = Set(files.filter { accessFormats.contains($0.format ?? "") }.map(\.path))
         let accessInputs = inputs.filter { accessPaths.contains($0.path) }
-        guard !names.isEmpty, !accessInputs.isEmpty, let served = try? servedPatterns(names, formats: accessFormats) else {
+        guard !names.isEmpty, !accessInputs.isEmpty else { return [:] }
+        let served: CompiledPatterns
+        do {
+            served = try servedPatterns(names, formats: accessFormats)
+        } catch {
+            diagnostics?.warning("new-failure findings are not judged: \(error)")
             return [:]
         }
         var readOptions = options
@@ -34,21 +45,27 @@ struct SuccessReader {
         return times
     }
 
-    /// The access formats with one rule: any 2xx/3xx answer, on lines holding a path. The
-    /// literals are cut to one length, so that one SIMD pass finds them all (they share the
-    /// leading " /"); the request's path is compared whole afterwards.
-    private func servedPatterns(_ paths: [String], formats: Set<String>) throws -> CompiledPatterns {
+    /// The access formats with the rules of the `served-request` set (any 2xx/3xx answer), on
+    /// lines holding a path. The literals are cut to one length, so that one SIMD pass finds
+    /// them all (they share the leading " /"); the request's path is compared whole afterwards.
+    func servedPatterns(_ paths: [String], formats: Set<String>) throws(PatternError) -> CompiledPatterns {
         var literals = paths.map { Array((" " + $0).utf8) }
         if let shortest = literals.map(\.count).min(), shortest >= 6 {
             literals = Array(Set(literals.map { Array($0.prefix(shortest)) })).sorted { $0.lexicographicallyPrecedes($1) }
         }
         var set = patterns.patterns
+        guard let servedRules = set.ruleSet(named: Self.servedRuleSet), !servedRules.rules.isEmpty else {
+            throw PatternError(file: set.files.first { $0.hasSuffix("/access-rules.conf") } ?? "patterns/access-rules.conf",
+                               line: 0, message: "no [rules \(Self.servedRuleSet)] with a rule: the second read of "
+                                   + "the access logs, which tells whether failing paths were served before, has no rule")
+        }
         set.formats = set.formats.filter { formats.contains($0.name) && !$0.wrapsOtherFormats }.map { format in
             var served = format
-            let source = PatternSource(file: "(built in)", line: 0, column: 0)
-            served.rules = [RuleDefinition(
-                id: "served", cause: nil, status: nil, literals: literals,
-                regex: PatternText(text: #"<REQUEST>"\ (?<status>[23]\d\d)\ "#, source: source), source: source)]
+            served.rules = servedRules.rules.map { rule in
+                var rule = rule
+                rule.literals = literals
+                return rule
+            }
             return served
         }
         return try CompiledPatterns(set)
