@@ -8,6 +8,17 @@ public enum SkipReason: String, CaseIterable, Sendable {
     case matchLimit = "match-limit"
 }
 
+extension SkipReason {
+    /// `2 binary (first at line 7), 1 too-long (first at line 9)`: skip counts as the
+    /// diagnostics of scan and follow give them.
+    static func describe(_ counts: [SkipReason: Int], firstLines: [SkipReason: Int]) -> String {
+        allCases.compactMap { reason -> String? in
+            guard let count = counts[reason], count > 0 else { return nil }
+            return "\(count) \(reason.rawValue) (first at line \(firstLines[reason] ?? 0))"
+        }.joined(separator: ", ")
+    }
+}
+
 /// What happened to one input file.
 public struct FileStats: Sendable {
     public var path: String

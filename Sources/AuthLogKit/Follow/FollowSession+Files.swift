@@ -61,11 +61,7 @@ extension FollowSession {
             guard let since = tail.unreachableSince, now - since >= options.rotationGrace else { continue }
             releaseCopies(of: tail)
             read(tail)
-            if !tail.partial.isEmpty {  // nobody will finish it now
-                let rest = tail.partial
-                tail.partial = []
-                rest.withUnsafeBytes { handle(line: $0, of: tail) }
-            }
+            finishPartialLine(of: tail)  // nobody will finish it now
             close(tail.descriptor)
             tails[tail.identity] = nil
         }

@@ -33,9 +33,14 @@ public final class FollowSession {
     var tails: [FileIdentity: Tail] = [:]
     var explicitFiles: [String] = []
     var directories: [String] = []
-    var aggregate: FailureAggregate
-    var alerts: SlidingAlerts
+    /// Where the pipeline delivers the failures read (aggregate, printer, alerts).
+    var sinks: FollowSinks
+    var aggregate: FailureAggregate { sinks.aggregate }
     let executor: AlertExecutor?
+    /// Reads followed files' new bytes through the scan's line pipeline.
+    let pipeline: LinePipeline
+    /// Lines skipped per file name while followed, for the end.
+    var skipTotals: [(path: String, counts: [SkipReason: Int], firstLines: [SkipReason: Int])] = []
     var watcher: ChangeWatcher?
     var readBuffer = [UInt8](repeating: 0, count: 256 << 10)
     /// When names were last all looked at (a full tick); writes alone only read their file.
@@ -48,13 +53,17 @@ public final class FollowSession {
         self.options = options
         self.output = output
         self.diagnostics = diagnostics
-        self.aggregate = FailureAggregate(maxKeys: scanOptions.maxKeys)
-        self.alerts = SlidingAlerts(rules: options.alerts)
-        self.executor = options.exec.map { command in
+        let executor = options.exec.map { command in
             AlertExecutor(command: command, timeout: options.execTimeout,
                           report: { [weak diagnostics] message in diagnostics?.warning(message) },
                           forward: { [weak output] line in output?.execOutput(line) })
         }
+        self.executor = executor
+        self.sinks = FollowSinks(aggregate: FailureAggregate(maxKeys: scanOptions.maxKeys),
+                                 printer: PrinterSink(output: output),
+                                 alerts: AlertSink(alerts: SlidingAlerts(rules: options.alerts), output: output,
+                                                   executor: executor))
+        self.pipeline = LinePipeline(patterns: patterns, options: scanOptions)
     }
 
     /// Follows `paths` until SIGINT or SIGTERM; prints the final summary and returns.
@@ -104,6 +113,7 @@ public final class FollowSession {
                     // Nothing waiting is started now, and nothing started outlives us.
                     executor?.shutDown()
                     tick(startup: false)
+                    reportSkipTotals()
                     output?.summary(aggregate, final: true)
                     return
                 }

@@ -26,7 +26,8 @@ final class Tail {
     var mirrorOf: FileIdentity?
     /// When no name led to it any more (renamed away, deleted); read on for a grace period.
     var unreachableSince: Double?
-    var classifier: LineClassifier?
+    /// Its stage of the line pipeline, once its format is known.
+    var scanner: FileScanner?
     var detectionFailed = false
 
     static let headLength = 256

@@ -29,21 +29,28 @@ public enum FuzzLineScan {
                             maxLineLength: Int = ScanOptions().maxLineLength) -> Outcome {
         let classifier = LineClassifier(format: format, limits: ScanOptions().matchLimits, timeZone: timeZone,
                                         now: Int64(now.timeIntervalSince1970), otherFormats: otherFormats)
+        let scanner = FileScanner(classifier: classifier, path: "fuzz.log", formatForced: true,
+                                  readsOtherFormats: readsOtherFormats, maxLineLength: maxLineLength)
+        scanner.readsFileStart = true
+        var sink = CountingSink()
+        scanner.scan(bytes, into: &sink)
+        return Outcome(stats: scanner.stats, events: sink.events, attempts: sink.attempts, renderedBytes: sink.rendered.count)
+    }
+
+    /// Counts what the pipeline delivers and renders each event as NDJSON would.
+    private struct CountingSink: EventSink {
         var events = 0
         var attempts = 0
         var rendered: [UInt8] = []
-        let scanner = FileScanner(
-            classifier: classifier, path: "fuzz.log", formatForced: true, readsOtherFormats: readsOtherFormats,
-            maxLineLength: maxLineLength,
-            onEvent: { event in
-                events += 1
-                rendered.removeAll(keepingCapacity: true)
-                NDJSONEvent.render(event, into: &rendered)
-            },
-            onAttempt: { _ in attempts += 1 })
-        scanner.readsFileStart = true
-        scanner.scan(bytes)
-        return Outcome(stats: scanner.stats, events: events, attempts: attempts, renderedBytes: rendered.count)
+
+        mutating func record(_ event: AuthEvent) {
+            events += 1
+            rendered.removeAll(keepingCapacity: true)
+            NDJSONEvent.render(event, into: &rendered)
+        }
+
+        var wantsAttempts: Bool { true }
+        mutating func attempt(_ attempt: RequestAttempt) { attempts += 1 }
     }
 
     /// The format a scan would detect for a file starting with `sample` at `path`, and

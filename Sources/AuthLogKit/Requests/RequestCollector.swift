@@ -22,15 +22,13 @@ public final class RequestCollector: @unchecked Sendable {
     private var inputNames: [Int: String] = [:]
     private let limit: Int
     private var dropped = 0
-    /// Set by the scan when it ends (see `scanEnded`).
-    private var lineOffsets: [Int] = []
 
     public init(limit: Int = RequestCollector.defaultLimit) {
         self.limit = limit
     }
 
     /// A worker's lines of one task (an input, or a chunk of one), in line order. Line
-    /// numbers are relative to the task's first line until `take()`.
+    /// numbers are relative to the task's first line until `take(positions:)`.
     struct Batch {
         var input: Int
         var task: Int
@@ -79,19 +77,13 @@ public final class RequestCollector: @unchecked Sendable {
                       status: UInt16(clamping: line.status ?? 0), cause: cause, side: side)
     }
 
-    /// Set by the scan when it ends: `lineOffsets[task]` is the number of lines of the
-    /// input before the task's first line (a chunk counts its lines from its own start).
-    func scanEnded(lineOffsets: [Int]) {
-        lock.lock()
-        self.lineOffsets = lineOffsets
-        lock.unlock()
-    }
-
-    /// Hands everything over once the scan has ended, and forgets it.
-    func take() -> (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int) {
+    /// Hands everything over once the scan has ended (every task's lines are in `positions`),
+    /// and forgets it.
+    func take(positions: LinePositions) -> (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
+                                            dropped: Int) {
         lock.lock()
         defer { lock.unlock() }
-        let taken = (ordered(lineOffsets), interner, inputNames, dropped)
+        let taken = (ordered(positions), interner, inputNames, dropped)
         interner = StringInterner()
         kept = 0
         return taken
@@ -100,13 +92,12 @@ public final class RequestCollector: @unchecked Sendable {
     /// The records with absolute line numbers, in log order: tasks are in input order,
     /// chunks in file order, each batch in line order, so ordering the batches by task is
     /// enough. Each batch is released once copied: memory holds the records about once.
-    private func ordered(_ lineOffsets: [Int]) -> [RequestRecord] {
+    private func ordered(_ positions: LinePositions) -> [RequestRecord] {
         let order = batches.indices.sorted { (batches[$0].task, $0) < (batches[$1].task, $1) }
         var all: [RequestRecord] = []
         all.reserveCapacity(kept)
         for index in order {
-            let task = batches[index].task
-            let offset = task < lineOffsets.count ? lineOffsets[task] : 0
+            let offset = positions.offset(of: batches[index].task) ?? 0
             for var record in batches[index].records {
                 record.line = UInt32(clamping: Int(record.line) + offset)
                 all.append(record)

@@ -33,14 +33,17 @@ struct SuccessReader {
         readOptions.progress = nil
         readOptions.formatOverride = nil
         readOptions.requestAnalysis = nil
-        let collector = RequestCollector(limit: RequestCollector.defaultLimit)
-        _ = ScanSession(patterns: served, options: readOptions, diagnostics: nil, collector: collector).run(inputs: accessInputs)
-        let taken = collector.take()
+        // Through the line pipeline with a sink of its own; only regular files are planned
+        // (a FIFO put in a file's place cannot block the open).
+        let plan = ScanPlan(accessInputs, planner: ScanPlanner(patterns: served, options: readOptions, regularFilesOnly: true))
+        let found = ServedTimes()
+        TaskRunner(patterns: served, options: readOptions).run(plan, makeSink: { _ in ServedTimesSink() },
+                                                               taskEnded: { task, _, sink in found.add(sink.served, task: task) })
         var times: [UInt32: [Int64]] = Dictionary(uniqueKeysWithValues: paths.map { ($0, []) })
-        for record in taken.records where record.hasTime {
+        for (path, time) in found.all {
             // The literal may sit anywhere in the line (a referer): the request's path decides.
-            guard let path = taken.strings[record.path], let id = strings.existingID(path), times[id] != nil else { continue }
-            times[id]!.append(record.time)
+            guard let id = strings.existingID(path), times[id] != nil else { continue }
+            times[id]!.append(time)
         }
         return times
     }

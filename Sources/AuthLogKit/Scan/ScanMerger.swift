@@ -106,11 +106,8 @@ struct ScanMerger {
                                      + "the \(stats.lines) line(s) read before that are counted")
             }
             if stats.skipped > 0 {
-                let parts = SkipReason.allCases.compactMap { reason -> String? in
-                    guard let count = stats.skippedByReason[reason], count > 0 else { return nil }
-                    return "\(count) \(reason.rawValue) (first at line \(stats.firstSkippedLine[reason]!))"
-                }
-                diagnostics?.warning("\(input.path): skipped \(stats.skipped) line(s): \(parts.joined(separator: ", "))")
+                let parts = SkipReason.describe(stats.skippedByReason, firstLines: stats.firstSkippedLine)
+                diagnostics?.warning("\(input.path): skipped \(stats.skipped) line(s): \(parts)")
             }
         }
     }

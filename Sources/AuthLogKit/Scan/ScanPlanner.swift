@@ -62,7 +62,7 @@ struct ScanPlanner {
             return .success(PlannedInput(input: input, source: .stream(gzip: false), held: HeldDescriptor(descriptor)))
         }
         defer { close(descriptor) }
-        var sample = [UInt8](repeating: 0, count: 64 << 10)
+        var sample = [UInt8](repeating: 0, count: FormatChoice.sampleSize)
         let sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
         if sampled < 0 {
             return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
@@ -84,26 +84,11 @@ struct ScanPlanner {
     }
 
     /// The forced format, or the detected one; nil format for an empty input.
-    func chooseFormat(sample: [UInt8], count: Int, input: LogInput)
-        -> Result<(format: CompiledFormat?, forced: Bool, mixed: Bool), UnscannedInput> {
-        if let name = options.formatOverride {
-            guard let format = patterns.format(named: name) else {
-                return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
-            }
-            return .success((format, true, false))
+    func chooseFormat(sample: [UInt8], count: Int, input: LogInput) -> Result<FormatChoice.Chosen, UnscannedInput> {
+        sample.withUnsafeBytes { raw in
+            FormatChoice(patterns: patterns, formatOverride: options.formatOverride)
+                .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), input: input)
         }
-        if count == 0 { return .success((nil, false, false)) }
-        let detected = sample.withUnsafeBytes { raw in
-            FormatDetector(formats: patterns.formats).detectWithMix(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]),
-                                                                    path: input.path)
-        }
-        guard let detected else {
-            let reason = input.isExplicit
-                ? "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", ")); choose one with --log-format)"
-                : "not in a known log format"
-            return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
-        }
-        return .success((detected.format, false, detected.mixed))
     }
 
     func fileSize(_ input: LogInput) -> Int {
@@ -119,4 +104,27 @@ final class HeldDescriptor: Sendable {
     init(_ value: Int32) { self.value = value }
 
     deinit { close(value) }
+}
+
+/// Planning and splitting of one set of inputs: how each is read, and the tasks the workers
+/// share. Both the scan and the second read of `SuccessReader` start from one.
+struct ScanPlan {
+    /// Per input, in input order; nil for an input that cannot be scanned.
+    var planned: [PlannedInput?] = []
+    /// Why, by input index.
+    var failures: [Int: UnscannedInput] = [:]
+    var tasks: [ScanTask] = []
+    var plannedBytes = 0
+
+    init(_ inputs: [LogInput], planner: ScanPlanner) {
+        for (index, input) in inputs.enumerated() {
+            switch planner.plan(input) {
+            case .success(let plan): planned.append(plan)
+            case .failure(let failure):
+                planned.append(nil)
+                failures[index] = failure
+            }
+        }
+        (tasks, plannedBytes) = ScanTask.split(planned, chunkSize: planner.options.chunkSize, fileSize: planner.fileSize)
+    }
 }

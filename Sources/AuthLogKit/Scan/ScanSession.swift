@@ -16,35 +16,28 @@ public protocol ScanDiagnostics: AnyObject {
 /// classifier, aggregate the events. authlog only ever opens its inputs read-only.
 ///
 /// The work has four stages, each in a file of its own: planning (`ScanPlanner`), splitting
-/// (`ScanTask`), streaming (`TaskRunner`) and merging (`ScanMerger`).
+/// (`ScanTask`), running the tasks through the line pipeline into the scan's sinks
+/// (`TaskRunner`, `LinePipeline`, `ScanSinks`) and merging (`ScanMerger`).
 ///
 /// Work is split into tasks, scanned by `options.threads` workers: every large regular file
 /// is cut into chunks (see `ChunkReader`), archives and pipes are one task each. Results are
 /// merged in task order and every aggregate is order-independent, so the report is the same
 /// byte for byte whatever the number of threads and the chunk size.
-// SAFETY (@unchecked Sendable): worker threads only read `patterns` and `options`, which
-// are immutable; `diagnostics` is used on the calling thread only (planning and merging).
+// SAFETY (@unchecked Sendable): every stored property is immutable after `init` (`diagnostics`
+// is a weak reference set once). Workers never see the session: they get the plan, the
+// pipeline and their sinks, and `diagnostics` is used on the calling thread only (planning
+// and merging).
 public final class ScanSession: @unchecked Sendable {
     private let patterns: CompiledPatterns
     private let options: ScanOptions
     private weak var diagnostics: ScanDiagnostics?
     /// Formats whose lines explain requests of other formats (error logs, debug.log).
     private let detailFormats: Set<String>
-    /// Set for the length of a scan that keeps request lines (see `RequestCollector`).
-    private var collector: RequestCollector?
-    /// A collector handed in from outside (the second read of `RequestAnalysis`): it keeps
-    /// lines, but the scan does no analysis of its own.
-    private let injectedCollector: RequestCollector?
 
-    public convenience init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?) {
-        self.init(patterns: patterns, options: options, diagnostics: diagnostics, collector: nil)
-    }
-
-    init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?, collector: RequestCollector?) {
+    public init(patterns: CompiledPatterns, options: ScanOptions, diagnostics: ScanDiagnostics?) {
         self.patterns = patterns
         self.options = options
         self.diagnostics = diagnostics
-        self.injectedCollector = collector
         self.detailFormats = Set(patterns.patterns.formats.filter { !$0.pairsWith.isEmpty }.map(\.name))
     }
 
@@ -72,12 +65,8 @@ public final class ScanSession: @unchecked Sendable {
     /// sees the requests kept by `cause = none` rules; it is called from a worker thread.
     public func scan(_ input: LogInput, into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)? = nil,
                      onAttempt: ((RequestAttempt) -> Void)? = nil) {
-        attemptObserver = onAttempt
-        defer { attemptObserver = nil }
-        scan([input], into: &report, onEvent: onEvent)
+        scan([input], into: &report, onEvent: onEvent, onAttempt: onAttempt)
     }
-
-    private var attemptObserver: ((RequestAttempt) -> Void)?
 
     /// Scans inputs prepared by the caller (e.g. byte ranges chosen from a saved state).
     public func run(inputs: [LogInput], unscanned: [UnscannedInput] = [], onEvent: ((AuthEvent) -> Void)? = nil) -> ScanReport {
@@ -107,45 +96,36 @@ public final class ScanSession: @unchecked Sendable {
         }
     }
 
-    private func scan(_ inputs: [LogInput], into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)?) {
+    private func scan(_ inputs: [LogInput], into report: inout ScanReport, onEvent: ((AuthEvent) -> Void)?,
+                      onAttempt: ((RequestAttempt) -> Void)? = nil) {
         let clock = PhaseClock()
-        // The second read (an injected collector) reads regular files only: a stream is gone.
-        let planner = ScanPlanner(patterns: patterns, options: options, regularFilesOnly: injectedCollector != nil)
-        var planned: [PlannedInput?] = []
-        var failures: [Int: UnscannedInput] = [:]
-        for (index, input) in inputs.enumerated() {
-            switch planner.plan(input) {
-            case .success(let plan): planned.append(plan)
-            case .failure(let failure):
-                planned.append(nil)
-                failures[index] = failure
-            }
-        }
-
-        let (tasks, plannedBytes) = ScanTask.split(planned, chunkSize: options.chunkSize, fileSize: planner.fileSize)
-        options.progress?.plan(bytes: plannedBytes, files: planned.compactMap { $0 }.count)
-        collector = injectedCollector ?? options.requestAnalysis.map { RequestCollector(limit: $0.maxRequests) }
+        let plan = ScanPlan(inputs, planner: ScanPlanner(patterns: patterns, options: options))
+        let tasks = plan.tasks
+        options.progress?.plan(bytes: plan.plannedBytes, files: plan.planned.compactMap { $0 }.count)
+        let collector = options.requestAnalysis.map { RequestCollector(limit: $0.maxRequests) }
 
         let outcomes = OutcomeStore(count: tasks.count, maxKeys: options.maxKeys)
-        let runner = TaskRunner(
-            planner: planner, options: options, collector: collector, detailFormats: detailFormats,
-            attemptObserver: attemptObserver,
-            classifiers: ClassifierCache(workers: max(1, options.threads), patterns: patterns, options: options),
-            stream: onEvent.map { write in OrderedEventStream(inputOfTask: tasks.map(\.input), write: write) },
-            store: outcomes)
-        let plannedInputs = planned
-        let progress = options.progress
-        WorkerPool.run(tasks: tasks.count, workers: max(1, options.threads), window: 4 * max(1, options.threads)) { task, worker in
-            let outcome = runner.execute(tasks[task], taskIndex: task, planned: plannedInputs, worker: worker)
-            if case .chunk(let input, let range) = tasks[task] {
-                progress?.advance(bytes: range.count)
-                if range.upperBound >= (plannedInputs[input]?.plannedEnd ?? 0) { progress?.finishFile() }
-            } else {
-                progress?.finishFile()
-            }
+        let positions = LinePositions(tasks: tasks)
+        let stream = onEvent.map { OrderedEventStream(positions: positions, taskCount: tasks.count, write: $0) }
+        let observer = onAttempt.map(AttemptObserver.init)
+        let inputNames = plan.planned.map { $0?.input.path ?? "" }
+        let detailFormats = self.detailFormats
+        let maxKeys = options.maxKeys
+        TaskRunner(patterns: patterns, options: options).run(plan, makeSink: { task in
+            let input = tasks[task].input
+            return ScanSinks(
+                aggregate: AggregateSink(store: outcomes, maxKeys: maxKeys),
+                requests: collector.map { RequestSink(collector: $0, input: input, task: task, inputName: inputNames[input],
+                                                      detailFormats: detailFormats) },
+                events: stream.map { OrderedStreamSink(stream: $0, task: task) },
+                observer: observer)
+        }, taskEnded: { task, outcome, sinks in
+            var outcome = outcome
+            outcome.aggregate = sinks.aggregate.partial
             outcomes.set(task, outcome)  // merges its aggregate at once: memory stays bounded
-            runner.stream?.finish(task: task, lines: outcome.stats?.lines ?? 0)
-        }
+            positions.finish(task: task, lines: outcome.stats?.lines ?? 0)
+            stream?.finish(task: task)
+        })
 
         // Move the total out rather than merging a copy: with a million keys a copy is
         // hundreds of megabytes.
@@ -155,17 +135,14 @@ public final class ScanSession: @unchecked Sendable {
         } else {
             report.aggregate.merge(total)
         }
-        let finished = outcomes.all
         ScanMerger(diagnostics: diagnostics)
-            .merge(inputs: inputs, tasks: tasks, outcomes: finished, failures: failures, into: &report)
+            .merge(inputs: inputs, tasks: tasks, outcomes: outcomes.all, failures: plan.failures, into: &report)
 
-        collector?.scanEnded(lineOffsets: ScanTask.lineOffsets(tasks, outcomes: finished))
-        if injectedCollector == nil, let collector, let analysis = options.requestAnalysis {
+        if let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(), events: report.aggregate, files: report.files,
-                     inputs: planned.compactMap { $0?.isRegularFile == true ? $0?.input : nil }, clock: clock)
+                .run(collector.take(positions: positions), events: report.aggregate, files: report.files,
+                     inputs: plan.planned.compactMap { $0?.isRegularFile == true ? $0?.input : nil }, clock: clock)
         }
-        collector = nil
     }
 }

@@ -34,16 +34,4 @@ enum ScanTask {
         }
         return (tasks, plannedBytes)
     }
-
-    /// A chunk counts its lines from its own start: the lines of the chunks before each task
-    /// in the same input.
-    static func lineOffsets(_ tasks: [ScanTask], outcomes: [TaskOutcome?]) -> [Int] {
-        var lineOffsets = [Int](repeating: 0, count: tasks.count)
-        var linesSoFar: [Int: Int] = [:]
-        for (index, task) in tasks.enumerated() {
-            lineOffsets[index] = linesSoFar[task.input] ?? 0
-            linesSoFar[task.input, default: 0] += outcomes[index]?.stats?.lines ?? 0
-        }
-        return lineOffsets
-    }
 }

@@ -1,12 +1,16 @@
 import CByteSearch
 import Foundation
 
-/// Runs blocks of whole lines through the prefilter and the classifier, counting lines,
-/// events and skipped lines. Line numbers are exact: newlines are counted with SIMD, and
-/// the lines that hold no candidate literal are never looked at one by one.
+/// The pipeline's middle: runs blocks of whole lines through the prefilter and the
+/// classifier into a sink, counting lines, events and skipped lines (binary, too long, match
+/// limit) and keeping the --since/--until window. Line numbers are exact: newlines are
+/// counted with SIMD, and the lines that hold no candidate literal are never looked at one
+/// by one. Scan chunks, scan streams and follow all classify through here; they differ only
+/// in how the blocks arrive (see `LinePipeline`).
 ///
-/// A scanner sees one stretch of an input (a whole stream, or one chunk of a large file);
-/// line numbers are relative to the stretch's first line (`lineOffset` shifts them).
+/// A scanner sees one stretch of an input (a whole stream, one chunk of a large file, or a
+/// followed file); line numbers count from the stretch's first line, or from the line
+/// `continueCounting(afterLine:)` set (follow knows where it is in the file).
 final class FileScanner {
     private(set) var stats: FileStats
     private let classifier: LineClassifier
@@ -15,8 +19,6 @@ final class FileScanner {
     private let maxLineLength: Int
     private let since: Int64?
     private let until: Int64?
-    private let onEvent: (AuthEvent) -> Void
-    private let onAttempt: ((RequestAttempt) -> Void)?
     /// Lines fully counted so far in this stretch.
     private var linesCounted = 0
     /// Start offsets of the current block's lines holding NUL bytes, in order.
@@ -24,8 +26,7 @@ final class FileScanner {
     private var overlongRanges = [Int64](repeating: 0, count: 128)
 
     init(classifier: LineClassifier, path: String, formatForced: Bool, readsOtherFormats: Bool = false, maxLineLength: Int,
-         since: Int64? = nil, until: Int64? = nil, onEvent: @escaping (AuthEvent) -> Void,
-         onAttempt: ((RequestAttempt) -> Void)? = nil) {
+         since: Int64? = nil, until: Int64? = nil) {
         self.since = since
         self.until = until
         self.classifier = classifier
@@ -35,8 +36,29 @@ final class FileScanner {
         self.prefilter = LiteralPrefilter(literals: wanted.literals, namedUsers: wanted.namedUsers)
         self.matchesEveryLine = wanted.everyLine
         self.maxLineLength = maxLineLength
-        self.onEvent = onEvent
-        self.onAttempt = onAttempt
+    }
+
+    /// The name events are told to come from (follow: a renamed file's current name).
+    var path: String {
+        get { stats.path }
+        set { stats.path = newValue }
+    }
+
+    /// Lines before the next block's first line: follow numbers a file's lines itself (it
+    /// may start at the end of a file, or continue where the original of a copy was).
+    func continueCounting(afterLine line: Int) {
+        linesCounted = line
+        stats.lines = line
+    }
+
+    /// The skips counted since the last call, and the first line of each: follow reports
+    /// them as they happen rather than once at the end.
+    func takeSkips() -> (counts: [SkipReason: Int], firstLines: [SkipReason: Int]) {
+        defer {
+            stats.skippedByReason = [:]
+            stats.firstSkippedLine = [:]
+        }
+        return (stats.skippedByReason, stats.firstSkippedLine)
     }
 
     /// Set when the stretch begins at the start of the file: its first line's time is kept.
@@ -47,7 +69,10 @@ final class FileScanner {
     /// One pass counts newlines (SIMD) between the candidate lines the prefilter finds, and
     /// notices on the way any line longer than the limit; candidate lines are measured
     /// directly. So every byte is counted once, and only candidates are looked at closer.
-    func scan(_ block: UnsafeRawBufferPointer) {
+    ///
+    /// Generic over the sink, so the loop is specialised for it (no call through an
+    /// existential or a closure per event); a scan has one sink type, so one copy.
+    func scan<Sink: EventSink>(_ block: UnsafeRawBufferPointer, into sink: inout Sink) {
         guard let base = block.baseAddress, block.count > 0 else { return }
         if readsFileStart, linesCounted == 0, stats.bytes == 0 {
             // The first line with a readable time among the first few (comments, a banner
@@ -104,9 +129,9 @@ final class FileScanner {
                 }
                 stats.events += 1
                 if let time = event.time, stats.lastEventTime.map({ time > $0 }) ?? true { stats.lastEventTime = time }
-                onEvent(event)
+                sink.record(event)
             case .attempt(let attempt):
-                if let onAttempt, inWindow(attempt.time) { onAttempt(attempt) }
+                if sink.wantsAttempts, inWindow(attempt.time) { sink.attempt(attempt) }
             case .noMatch:
                 break
             case .limitExceeded:

@@ -1,0 +1,37 @@
+/// Which format an input's lines are classified as: the one forced with --log-format, or the
+/// one detected from a sample of its first bytes. The one place that decides it, for the
+/// regular files a scan plans, the streams it reads, and the files follow reads.
+struct FormatChoice {
+    let patterns: CompiledPatterns
+    /// `--log-format`: every input is read as this format, nothing is sampled.
+    let formatOverride: String?
+
+    /// Bytes of an input's start that detection looks at.
+    static let sampleSize = 64 << 10
+
+    struct Chosen {
+        /// Nil for an input with nothing in it yet.
+        var format: CompiledFormat?
+        var forced: Bool
+        /// The sample mixes formats: every line goes to the classifier (see `FormatDetector`).
+        var mixed: Bool
+    }
+
+    /// The forced format, or the one `sample` (the input's first bytes) is in.
+    func choose(sample: UnsafeRawBufferPointer, input: LogInput) -> Result<Chosen, UnscannedInput> {
+        if let name = formatOverride {
+            guard let format = patterns.format(named: name) else {
+                return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
+            }
+            return .success(Chosen(format: format, forced: true, mixed: false))
+        }
+        if sample.isEmpty { return .success(Chosen(format: nil, forced: false, mixed: false)) }
+        guard let detected = FormatDetector(formats: patterns.formats).detectWithMix(sample: sample, path: input.path) else {
+            let reason = input.isExplicit
+                ? "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", ")); choose one with --log-format)"
+                : "not in a known log format"
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
+        }
+        return .success(Chosen(format: detected.format, forced: false, mixed: detected.mixed))
+    }
+}
