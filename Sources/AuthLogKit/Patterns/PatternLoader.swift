@@ -130,6 +130,7 @@ public enum PatternLoader {
             }
         }
         try rejectRulesMovingTheClient(formats, expander: expander)
+        try rejectLoginFormRulesWithoutPaths(formats)
         for format in formats where format.rules.isEmpty && !format.wrapsOtherFormats {
             throw PatternError(file: format.source.file, line: format.source.line,
                                message: "format '\(format.name)' has no [rule …] sections")

@@ -45,7 +45,7 @@ public final class ScanSession: @unchecked Sendable {
         self.options = options
         self.diagnostics = diagnostics
         self.injectedCollector = collector
-        self.detailFormats = Set(patterns.patterns.formats.filter { !$0.pairsWith.isEmpty }.map(\.name))
+        self.detailFormats = patterns.patterns.detailFormatNames
     }
 
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input
