@@ -6,7 +6,7 @@ struct PairingIndex {
         var pairBy: PairingKey
         /// Formats (interned) whose access lines the rule's lines can pair with: the access
         /// formats of the server families its format explains.
-        var pairsWith: Set<UInt32>
+        var accessFormats: Set<UInt32>
         /// For `login-form`: the paths (interned) its format's login forms are POSTed to.
         var loginPaths: Set<UInt32>
         /// The layer its format's lines blame, when the format names one (`layer = …`).
@@ -40,11 +40,11 @@ struct PairingIndex {
         self.strings = strings
         var rules: [UInt32: RuleInfo] = [:]
         for format in patterns.patterns.formats where format.role == .detail {
-            let pairsWith = Set(patterns.patterns.accessFormats(explainedBy: format).compactMap { strings.existingID($0.name) })
+            let accessFormats = Set(patterns.patterns.accessFormats(explainedBy: format).compactMap { strings.existingID($0.name) })
             let loginPaths = Set(format.loginFormPaths.compactMap { strings.existingID($0) })
             for rule in format.rules {
                 guard let id = strings.existingID("\(format.name)/\(rule.id)") else { continue }
-                rules[id] = RuleInfo(pairBy: rule.pairBy, pairsWith: pairsWith, loginPaths: loginPaths, layer: format.layer)
+                rules[id] = RuleInfo(pairBy: rule.pairBy, accessFormats: accessFormats, loginPaths: loginPaths, layer: format.layer)
             }
         }
         self.rules = rules
@@ -98,7 +98,7 @@ struct PairingIndex {
 
     /// Whether `access` can be the request `detail` explains (time aside).
     func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo, _ strictness: Strictness = .strict) -> Bool {
-        guard info.pairsWith.contains(access.format) else { return false }
+        guard info.accessFormats.contains(access.format) else { return false }
         let failed = access.cause != RequestRecord.noCause
         switch info.pairBy {
         case .path, .credentials:
