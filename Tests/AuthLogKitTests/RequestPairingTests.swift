@@ -86,7 +86,8 @@ import Testing
     }
 
     @Test func anErrorLineOfAnotherServerDoesNotPair() throws {
-        // nginx error lines explain nginx access lines only (pairs-with), whatever the match.
+        // nginx error lines explain access lines of their server family only (server = nginx),
+        // whatever the match.
         let files = ["apache/access.log": access("192.0.2.6", "10:00:00", "GET /admin/ HTTP/1.1", 401),
                      "nginx/error.log": nginxError("192.0.2.6", "10:00:00", "user \"x\" was not found in \"/etc/nginx/.htpasswd\"",
                                                    "GET /admin/ HTTP/1.1")]

@@ -115,15 +115,28 @@ public struct FormatDefinition: Sendable {
     public var decodesBackslashEscapes = false
     /// A wrapper format (syslog): its head is followed by any other format's head and rules.
     public var wrapsOtherFormats: Bool
-    /// Formats whose lines record the requests this format's lines explain
-    /// (`pairs-with = nginx-access`): an error line and its access line are one request.
-    public var pairsWith: [String] = []
     /// The record decoder that reads the format's lines into fields (`decoder = …`); `regex`,
     /// the default, is the head regex. Others are registered in `RecordDecoders`.
     public var decoder: String = RegexDecoder.name
     /// Rule sets included before the format's own rules (`rules = access-log`), by name.
     public var ruleSets: [String] = []
     /// Every rule, in order: those of the included rule sets, then the format's own.
+    /// `role = access | detail`: whether a line is a request or says why one failed.
+    public var role: FormatRole = .access
+    /// `server = nginx`: the server family that writes the log; a detail format's lines pair
+    /// with access lines of the families it `explains` (by default its own).
+    public var server: String? = nil
+    /// `explains = any | FAMILY …`, for a detail format: whose access lines its lines explain.
+    public var explains: ExplainedServers = .families([])
+    /// `layer = …`, for a detail format: the layer its lines blame. Nil: the web server's
+    /// (`server-rule` for a deny rule, `web-server-auth` for the rest).
+    public var layer: RefusingLayer? = nil
+    /// `login-form-paths = /wp-login.php …`: where the application answers a failed form
+    /// login with 200; `pair-by = login-form` pairs with a POST to one of them.
+    public var loginFormPaths: [String] = []
+    /// `application-paths = /wp-json* …`: a refusal of these URL paths that no line
+    /// explains came from this format's `layer` (the application behind the server).
+    public var applicationPaths = URLPaths()
     public var rules: [RuleDefinition]
     public var source: PatternSource
 }

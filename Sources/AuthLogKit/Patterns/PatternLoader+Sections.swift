@@ -8,8 +8,9 @@ extension PatternLoader {
     static func formatSection(_ section: PatternFileParser.Section, file: File,
                               formats: inout [FormatDefinition],
                               expander: FragmentExpander) throws(PatternError) -> Int {
-        let known: Set<String> = ["name", "description", "detect", "hint", "path-hint", "head", "wraps", "pairs-with",
-                                  "ambiguous-user", "escapes", "rules", "decoder"]
+        try rejectPairsWith(section, file: file)
+        let known: Set<String> = Set(["name", "description", "detect", "hint", "path-hint", "head", "wraps",
+                                      "ambiguous-user", "escapes", "rules", "decoder"]).union(roleKeys)
         try rejectUnknownKeys(section, known: known, file: file)
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
@@ -49,9 +50,9 @@ extension PatternLoader {
             wrapsOtherFormats: wraps != nil,
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
-        definition.pairsWith = (section.value("pairs-with")?.value ?? "").split(separator: " ").map(String.init)
         definition.decoder = decoder
         definition.ruleSets = (section.value("rules")?.value ?? "").split(separator: " ").map(String.init)
+        try readRole(section, file: file, into: &definition)
         definition.ambiguousUser = section.value("ambiguous-user").map { text($0, in: file) }
         if let escapes = section.value("escapes") {
             guard escapes.value == "backslash" || escapes.value == "none" else {

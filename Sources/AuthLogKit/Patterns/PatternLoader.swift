@@ -150,6 +150,7 @@ public enum PatternLoader {
             try includeRuleSets(into: &formats[index], from: ruleSets, at: includeLines[index]!)
         }
         try rejectRulesMovingTheClient(formats, expander: expander)
+        try rejectLoginFormRulesWithoutPaths(formats)
         for format in formats where format.rules.isEmpty && !format.wrapsOtherFormats {
             throw PatternError(file: format.source.file, line: format.source.line,
                                message: "format '\(format.name)' has no [rule …] sections")

@@ -4,8 +4,13 @@
 struct PairingIndex {
     struct RuleInfo {
         var pairBy: PairingKey
-        /// Formats (interned) whose access lines the rule's lines can pair with.
-        var pairsWith: Set<UInt32>
+        /// Formats (interned) whose access lines the rule's lines can pair with: the access
+        /// formats of the server families its format explains.
+        var accessFormats: Set<UInt32>
+        /// For `login-form`: the paths (interned) its format's login forms are POSTed to.
+        var loginPaths: Set<UInt32>
+        /// The layer its format's lines blame, when the format names one (`layer = …`).
+        var layer: RefusingLayer?
     }
 
     /// How much a fit may assume. Strict fits are all made before any loose one, so a line
@@ -27,7 +32,6 @@ struct PairingIndex {
     /// The server (the directory of its log) of each input, by input index: a line of one
     /// server's error log explains a request in that server's access log.
     private let serverOfInput: [UInt32]
-    private let loginPaths: Set<UInt32>
     private let post: UInt32
     private let emptyPath: UInt32
 
@@ -35,11 +39,12 @@ struct PairingIndex {
         self.records = records
         self.strings = strings
         var rules: [UInt32: RuleInfo] = [:]
-        for format in patterns.patterns.formats {
-            let pairsWith = Set(format.pairsWith.compactMap { strings.existingID($0) })
+        for format in patterns.patterns.formats where format.role == .detail {
+            let accessFormats = Set(patterns.patterns.accessFormats(explainedBy: format).compactMap { strings.existingID($0.name) })
+            let loginPaths = Set(format.loginFormPaths.compactMap { strings.existingID($0) })
             for rule in format.rules {
                 guard let id = strings.existingID("\(format.name)/\(rule.id)") else { continue }
-                rules[id] = RuleInfo(pairBy: rule.pairBy, pairsWith: pairsWith)
+                rules[id] = RuleInfo(pairBy: rule.pairBy, accessFormats: accessFormats, loginPaths: loginPaths, layer: format.layer)
             }
         }
         self.rules = rules
@@ -52,7 +57,6 @@ struct PairingIndex {
         }
         keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
         self.candidates = keyed.map { Int($0.index) }
-        self.loginPaths = Set(["/wp-login.php", "/xmlrpc.php"].compactMap { strings.existingID($0) })
         self.post = strings.existingID("POST") ?? UInt32.max
         self.emptyPath = strings.existingID("") ?? UInt32.max
         var directories: [Substring: UInt32] = [:]
@@ -94,7 +98,7 @@ struct PairingIndex {
 
     /// Whether `access` can be the request `detail` explains (time aside).
     func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo, _ strictness: Strictness = .strict) -> Bool {
-        guard info.pairsWith.contains(access.format) else { return false }
+        guard info.accessFormats.contains(access.format) else { return false }
         let failed = access.cause != RequestRecord.noCause
         switch info.pairBy {
         case .path, .credentials:
@@ -107,7 +111,7 @@ struct PairingIndex {
         case .route:
             return detail.path != 0 && access.route == detail.path && access.status == expectedStatus(detail)
         case .loginForm:
-            return !failed && access.status == 200 && access.method == post && loginPaths.contains(access.path)
+            return !failed && access.status == 200 && access.method == post && info.loginPaths.contains(access.path)
         }
     }
 

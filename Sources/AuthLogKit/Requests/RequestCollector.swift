@@ -38,6 +38,9 @@ public final class RequestCollector: @unchecked Sendable {
         var count: Int { events.count + attempts.count }
     }
 
+    /// `detailFormats` are the formats with `role = detail` (`PatternSet.detailFormatNames`):
+    /// their lines explain requests; every other line is one. A syslog line's event names the
+    /// format it wraps, so it takes that format's role.
     func add(_ batch: Batch, inputName: String, detailFormats: Set<String>) {
         guard !batch.isEmpty else { return }
         lock.lock()

@@ -1,8 +1,8 @@
 /// Joins access-log lines with the error-log and debug.log lines that explain them, so that
 /// each failed request counts once under its precise cause.
 ///
-/// A detail line pairs with an access line of the same client whose format its format
-/// `pairs-with`, at the same second or, failing that, within `window` seconds (the error
+/// A detail line pairs with an access line of the same client, of a format of a server family
+/// its format explains (`role`, `server`, `explains`: see `FormatRole`), at the same second or, failing that, within `window` seconds (the error
 /// log may be written a moment later), and whose request agrees as the rule's `pair-by`
 /// says (see `PairingKey`). Of several that fit, the one of the detail line's own server
 /// (the directory of its log) is taken first, then the one whose user agrees with the line
@@ -88,7 +88,7 @@ struct RequestJoiner {
                     case .route, .loginForm: path = 0
                     }
                 }
-                let layer = layer(ofDetail: record, cause: cause, strings: strings)
+                let layer = rules[record.rule]?.layer ?? (cause == .deniedByRule ? .serverRule : .webServer)
                 if path != 0, layerOfPath[path] == nil || layer == .webServer { layerOfPath[path] = layer }
                 requests.append(FailedRequest(
                     time: access?.hasTime == true ? access!.time : record.time, ip: record.ip, path: path,
@@ -103,12 +103,14 @@ struct RequestJoiner {
                     format: record.format, access: Int32(index), detail: -1))
             }
         }
-        // Access lines nobody explained: WordPress by their URL, else the layer that explained
-        // other refusals of the same path, else the application behind the server.
+        // Access lines nobody explained: the layer whose URLs they asked for (WordPress's, by
+        // the pattern files), else the layer that explained other refusals of the same path,
+        // else the application behind the server.
+        let urlLayers = URLLayers(patterns.patterns)
         for index in requests.indices where requests[index].detail < 0 {
             let request = requests[index]
-            if RefusingLayer.isWordPress(path: strings[request.path], route: strings[request.route]) {
-                requests[index].layer = .wordpress
+            if let claimed = urlLayers.layer(path: strings[request.path], route: strings[request.route]) {
+                requests[index].layer = claimed
             } else if let known = layerOfPath[request.path] {
                 requests[index].layer = known
             }
@@ -121,10 +123,5 @@ struct RequestJoiner {
             return x != y ? x < y : max(a.access, a.detail) < max(b.access, b.detail)
         }
         return Result(requests: requests, records: records, strings: strings, paired: paired, clockShifts: shiftOfInput)
-    }
-
-    private func layer(ofDetail record: RequestRecord, cause: Cause, strings: StringInterner) -> RefusingLayer {
-        if strings[record.format] == "wordpress" { return .wordpress }
-        return cause == .deniedByRule ? .serverRule : .webServer
     }
 }

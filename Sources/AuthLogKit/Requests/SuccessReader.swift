@@ -18,7 +18,7 @@ struct SuccessReader {
     /// The times each path answered 2xx/3xx, keyed by the path's id in `strings`.
     func read(paths: [UInt32], strings: StringInterner, files: [FileStats], inputs: [LogInput]) -> [UInt32: [Int64]] {
         let names = paths.compactMap { strings[$0] }
-        let accessFormats = Set(patterns.patterns.formats.flatMap(\.pairsWith))
+        let accessFormats = Set(patterns.patterns.accessFormats.map(\.name))
         let accessPaths = Set(files.filter { accessFormats.contains($0.format ?? "") }.map(\.path))
         let accessInputs = inputs.filter { accessPaths.contains($0.path) }
         guard !names.isEmpty, !accessInputs.isEmpty else { return [:] }

@@ -38,7 +38,7 @@ public final class ScanSession: @unchecked Sendable {
         self.patterns = patterns
         self.options = options
         self.diagnostics = diagnostics
-        self.detailFormats = Set(patterns.patterns.formats.filter { !$0.pairsWith.isEmpty }.map(\.name))
+        self.detailFormats = patterns.patterns.detailFormatNames
     }
 
     /// Scans `arguments` (files, directories, `-`). `onEvent` sees every event in input

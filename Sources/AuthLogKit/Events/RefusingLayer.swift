@@ -1,11 +1,14 @@
-/// Which layer of the stack refused a request: where to look and whom to ask.
+/// Which layer of the stack refused a request: where to look and whom to ask. A detail format
+/// names the layer its lines blame (`layer = …` in its `[format]`, see `FormatDefinition.layer`);
+/// a server's own error log needs none (its deny rules blame `serverRule`, the rest `webServer`).
 public enum RefusingLayer: String, CaseIterable, Sendable, Comparable {
     /// nginx auth_basic or auth_pam, Apache mod_auth_basic/digest: the server checked the
     /// credentials itself (its error log says so, or the path is one it protects).
     case webServer = "web-server-auth"
     /// An allow/deny rule of the server configuration (nginx `deny`, Apache `Require`).
     case serverRule = "server-rule"
-    /// WordPress core, its REST API or an authentication plugin (debug.log, or a WordPress path).
+    /// WordPress core, its REST API or an authentication plugin (debug.log, or a WordPress path:
+    /// `layer = wordpress` and `application-paths` in patterns/wordpress.conf).
     case wordpress = "wordpress"
     /// The application or upstream behind the server: the access log has the status, no log
     /// authlog read says why.
@@ -22,13 +25,5 @@ public enum RefusingLayer: String, CaseIterable, Sendable, Comparable {
 
     public static func < (lhs: RefusingLayer, rhs: RefusingLayer) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-
-    /// WordPress URLs: the refusal came from WordPress even when debug.log is silent.
-    static func isWordPress(path: String?, route: String?) -> Bool {
-        if route != nil { return true }
-        guard let path else { return false }
-        return path.hasPrefix("/wp-json") || path.hasPrefix("/wp-admin") || path == "/wp-login.php"
-            || path == "/xmlrpc.php"
     }
 }

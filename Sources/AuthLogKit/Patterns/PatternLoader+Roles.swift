@@ -1,0 +1,123 @@
+/// Reading what part a format plays in a request: `role`, `server`, `explains`, `layer` and
+/// the URL paths an application owns (see `FormatRole`).
+extension PatternLoader {
+    static let roleKeys: Set<String> = ["role", "server", "explains", "layer", "login-form-paths", "application-paths"]
+
+    /// `pairs-with` named the formats a detail format paired with; formats now say what they
+    /// are instead, so a file still using it is stopped with what to write.
+    static func rejectPairsWith(_ section: PatternFileParser.Section, file: File) throws(PatternError) {
+        guard let entry = section.value("pairs-with") else { return }
+        throw PatternError(file: file.name, line: entry.line,
+                           message: "'pairs-with' is no longer read: formats pair by role and server family. "
+                               + "Write 'role = detail' and 'server = FAMILY' (its lines pair with access lines of "
+                               + "formats with the same 'server'), or 'explains = any' or 'explains = FAMILY …' "
+                               + "for the log of an application behind other servers; access formats take "
+                               + "'server = FAMILY' (role access is the default)")
+    }
+
+    static func readRole(_ section: PatternFileParser.Section, file: File,
+                         into format: inout FormatDefinition) throws(PatternError) {
+        let name = format.name
+        if format.wrapsOtherFormats {
+            if let entry = section.entries.first(where: { roleKeys.contains($0.key) }) {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "format '\(name)' wraps other formats: its lines take the role and server "
+                                       + "of the format they wrap, so it takes no '\(entry.key)'")
+            }
+            return
+        }
+        if let entry = section.value("role") {
+            guard let role = FormatRole(rawValue: entry.value) else {
+                throw PatternError(file: file.name, line: entry.line, message: "unknown role '\(entry.value)'; one of: "
+                                       + FormatRole.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            format.role = role
+        }
+        if let entry = section.value("server") {
+            guard isFamilyName(entry.value) else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "'server' is one family name of letters, digits, '-' and '_', not '\(entry.value)'")
+            }
+            format.server = entry.value
+        }
+        let detailOnly = section.entries.first { ["explains", "layer", "login-form-paths", "application-paths"].contains($0.key) }
+        if let detailOnly, format.role != .detail {
+            throw PatternError(file: file.name, line: detailOnly.line,
+                               message: "'\(detailOnly.key)' is for formats with 'role = detail' (format '\(name)' is an access format)")
+        }
+        guard format.role == .detail else { return }
+        format.explains = .families(Set(format.server.map { [$0] } ?? []))
+        if let entry = section.value("explains") {
+            let words = entry.value.split(separator: " ").map(String.init)
+            if words == ["any"] {
+                format.explains = .any
+            } else {
+                guard !words.isEmpty, words.allSatisfy(isFamilyName), !words.contains("any") else {
+                    throw PatternError(file: file.name, line: entry.line,
+                                       message: "'explains' is 'any' or server family names: explains = nginx apache")
+                }
+                format.explains = .families(Set(words))
+            }
+        }
+        if format.explains == .families([]) {
+            throw PatternError(file: file.name, line: section.line,
+                               message: "detail format '\(name)' pairs with nothing: give it 'server = FAMILY' (the "
+                                   + "access formats of its family) or 'explains = any' / 'explains = FAMILY …'")
+        }
+        if let entry = section.value("layer") {
+            guard let layer = RefusingLayer(rawValue: entry.value) else {
+                throw PatternError(file: file.name, line: entry.line, message: "unknown layer '\(entry.value)'; one of: "
+                                       + RefusingLayer.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            format.layer = layer
+        }
+        if let entry = section.value("login-form-paths") {
+            format.loginFormPaths = try urlPaths(entry, file: file, prefixes: false).map(\.path)
+        }
+        if let entry = section.value("application-paths") {
+            guard format.layer != nil else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "'application-paths' needs 'layer = …' in format '\(name)': the layer a "
+                                       + "refusal of those paths is counted under")
+            }
+            let paths = try urlPaths(entry, file: file, prefixes: true)
+            format.applicationPaths = URLPaths(whole: Set(paths.filter { !$0.isPrefix }.map(\.path)),
+                                               prefixes: paths.filter(\.isPrefix).map(\.path))
+        }
+    }
+
+    /// A rule pairing by login form needs its format to say where the login forms are; the
+    /// rule may sit in another file than the format's `[format]`, so this runs once all are read.
+    static func rejectLoginFormRulesWithoutPaths(_ formats: [FormatDefinition]) throws(PatternError) {
+        for format in formats where format.loginFormPaths.isEmpty {
+            guard let rule = format.rules.first(where: { $0.pairBy == .loginForm }) else { continue }
+            throw PatternError(file: rule.source.file, line: rule.source.line,
+                               message: "rule '\(rule.id)' pairs by login-form, but format '\(format.name)' names no "
+                                   + "'login-form-paths' (the paths a failed login is POSTed to and answered 200)")
+        }
+    }
+
+    /// One URL path per word, each starting with `/`; `*` only at the end, where allowed.
+    private static func urlPaths(_ entry: PatternFileParser.Entry, file: File,
+                                 prefixes: Bool) throws(PatternError) -> [(path: String, isPrefix: Bool)] {
+        var result: [(path: String, isPrefix: Bool)] = []
+        for word in entry.value.split(separator: " ").map(String.init) {
+            let isPrefix = prefixes && word.hasSuffix("*")
+            let path = isPrefix ? String(word.dropLast()) : word
+            guard path.hasPrefix("/"), !path.contains("*"), !path.contains("?") else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "'\(entry.key)' holds URL paths starting with '/'"
+                                       + (prefixes ? " (a trailing '*' makes a prefix)" : "") + ", not '\(word)'")
+            }
+            result.append((path, isPrefix))
+        }
+        guard !result.isEmpty else {
+            throw PatternError(file: file.name, line: entry.line, message: "'\(entry.key)' names no path")
+        }
+        return result
+    }
+
+    private static func isFamilyName(_ word: String) -> Bool {
+        !word.isEmpty && word.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+}

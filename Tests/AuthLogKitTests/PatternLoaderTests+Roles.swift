@@ -1,0 +1,88 @@
+import Testing
+@testable import AuthLogKit
+
+/// `role`, `server`, `explains`, `layer` and the application's paths in a `[format]`.
+extension PatternLoaderTests {
+    /// A new format of the given `[format]` keys, with one rule.
+    func format(_ keys: String, rule: String = "cause = unknown-user\nregex = x") -> String {
+        """
+        [format]
+        name = made-up
+        detect = x
+        head = y
+        \(keys)
+
+        [rule r]
+        \(rule)
+        """
+    }
+
+    @Test func theBuiltinFormatsDeclareRolesAndFamilies() throws {
+        let set = try PatternLoader.load()
+        let roles = Dictionary(uniqueKeysWithValues: set.formats.map { ($0.name, "\($0.role)/\($0.server ?? "-")") })
+        #expect(roles == ["nginx-access": "access/nginx", "nginx-error": "detail/nginx", "apache-access": "access/apache",
+                          "apache-error": "detail/apache", "wordpress": "detail/wordpress", "syslog": "access/-"])
+        #expect(set.accessFormats.map(\.name) == ["apache-access", "nginx-access"], "syslog wraps, it records nothing itself")
+        #expect(set.detailFormatNames == ["nginx-error", "apache-error", "wordpress"])
+        let wordpress = try #require(set.format(named: "wordpress"))
+        #expect(set.accessFormats(explainedBy: wordpress).map(\.name) == ["apache-access", "nginx-access"])
+        #expect(set.accessFormats(explainedBy: try #require(set.format(named: "nginx-error"))).map(\.name) == ["nginx-access"])
+        #expect(set.loginFormPaths == ["/wp-login.php", "/xmlrpc.php"])
+        #expect(wordpress.layer == .wordpress)
+        #expect(wordpress.applicationPaths.contains("/wp-json/wp/v2/posts") && wordpress.applicationPaths.contains("/xmlrpc.php"))
+        #expect(!wordpress.applicationPaths.contains("/xmlrpc.php/x") && !wordpress.applicationPaths.contains("/admin/"))
+    }
+
+    @Test func pairsWithIsRefusedWithWhatReplacesIt() throws {
+        let failure = try #require(error(format("pairs-with = nginx-access")))
+        #expect(failure.file == "user.conf" && failure.line == 5)
+        #expect(failure.message.contains("'pairs-with' is no longer read"))
+        #expect(failure.message.contains("role = detail") && failure.message.contains("server = FAMILY")
+                && failure.message.contains("explains = any"))
+    }
+
+    @Test func aDetailFormatMustSayWhatItExplains() throws {
+        #expect(error(format("role = detail"))?.message.contains("pairs with nothing") == true)
+        let explained = try load(format("role = detail\nexplains = nginx apache"))
+        #expect(explained.format(named: "made-up")?.explains == .families(["nginx", "apache"]))
+        let own = try load(format("role = detail\nserver = nginx"))
+        #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name) == ["nginx-access"])
+        let any = try load(format("role = detail\nexplains = any"))
+        #expect(any.format(named: "made-up")?.explains == .any)
+        // An access format added by a user pairs with the error log of its family at once.
+        let newAccess = try load(format("server = apache", rule: "cause = http-401\nregex = x"))
+        let apacheError = try #require(newAccess.format(named: "apache-error"))
+        #expect(newAccess.accessFormats(explainedBy: apacheError).map(\.name) == ["apache-access", "made-up"])
+    }
+
+    @Test func roleKeysAreChecked() {
+        #expect(error(format("role = error"))?.message.contains("unknown role 'error'; one of: access, detail") == true)
+        #expect(error(format("server = nginx apache"))?.message.contains("'server' is one family name") == true)
+        #expect(error(format("explains = any"))?.message.contains("'explains' is for formats with 'role = detail'") == true)
+        #expect(error(format("role = detail\nexplains = any nginx"))?.message.contains("'explains' is 'any' or") == true)
+        #expect(error(format("role = detail\nserver = x\nlayer = php"))?.message.contains("unknown layer 'php'") == true)
+        #expect(error(format("role = detail\nserver = x\napplication-paths = /app*"))?.message
+                    .contains("'application-paths' needs 'layer = …'") == true)
+        #expect(error(format("role = detail\nserver = x\nlayer = application\napplication-paths = app*"))?.message
+                    .contains("URL paths starting with '/'") == true)
+        #expect(error(format("role = detail\nserver = x\nlogin-form-paths = /login*"))?.message
+                    .contains("not '/login*'") == true, "login form paths are whole paths")
+        #expect(error("""
+            [format]
+            name = wrapper
+            detect = x
+            head = y
+            wraps = all
+            role = detail
+            """)?.message.contains("its lines take the role and server of the format they wrap") == true)
+    }
+
+    @Test func aLoginFormRuleNeedsItsFormatsLoginPaths() throws {
+        let failure = try #require(error(format("role = detail\nexplains = any",
+                                                rule: "cause = unknown-user\npair-by = login-form\nregex = x")))
+        #expect(failure.message.contains("rule 'r' pairs by login-form") && failure.message.contains("'login-form-paths'"))
+        let set = try load(format("role = detail\nexplains = any\nlogin-form-paths = /login /xmlrpc.php",
+                                  rule: "cause = unknown-user\npair-by = login-form\nregex = x"))
+        #expect(set.loginFormPaths == ["/wp-login.php", "/xmlrpc.php", "/login"], "every format's, once each, in file order")
+    }
+}

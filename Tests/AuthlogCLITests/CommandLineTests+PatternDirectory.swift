@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// A format added from a pattern directory alone, through the command line: the made-up
+/// server of `Tests/Fixtures/madeup-server/` (see `RolesFromDataTests`).
+extension CommandLineTests {
+    @Test func aPatternDirectoryAloneAddsAFormatThatIsPairedAndFound() throws {
+        let fixture = "Tests/Fixtures/madeup-server"
+        let result = try run(["scan", "--patterns", fixture, "--output", "json", fixture + "/scene"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let files = try #require(report["files"] as? [[String: Any]])
+        #expect(files.compactMap { $0["format"] as? String } == ["acme-access", "acme-error"])
+        let requests = try #require(report["requests"] as? [String: Any])
+        #expect(requests["total"] as? Int == 26 && requests["paired"] as? Int == 26)
+        #expect((requests["by_cause"] as? [String: Any])?["password-mismatch"] as? Int == 25)
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(findings.map { "\($0["kind"] ?? "") \($0["key"] ?? "")" } == ["brute-force 192.0.2.10"])
+
+        let samples = try run(["patterns", "--patterns", fixture, "--test",
+                               fixture + "/samples/acme-access.log", fixture + "/samples/acme-error.log"])
+        #expect(samples.status == 0, "\(samples.stdout)\(samples.stderr)")
+        #expect(samples.stdout.contains("0 failure(s)"))
+    }
+
+    @Test func aPatternFileStillUsingPairsWithStopsTheRunSayingWhatReplacesIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("authlog-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            [format]
+            name = old-error
+            pairs-with = nginx-access
+            detect = x
+            head = y
+
+            [rule r]
+            cause = unknown-user
+            regex = z
+            """.write(to: directory.appendingPathComponent("old.conf"), atomically: true, encoding: .utf8)
+        let result = try run(["scan", "--patterns", directory.path, "samples/nginx-access.log"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("old.conf:3: 'pairs-with' is no longer read"), "\(result.stderr)")
+        #expect(result.stderr.contains("role = detail"))
+    }
+}
