@@ -90,7 +90,9 @@ struct ScanCommand: ParsableCommand {
         case .ndjson:
             report = session.run(arguments: inputs) { event in stdout.write(event: event) }
             progressLine?.stop()
-            for finding in report.requests?.findings ?? [] { stdout.write(FindingJSON.line(finding)) }
+            if let requests = report.requests {
+                for finding in requests.findings { stdout.write(FindingJSON.line(finding, files: requests.evidenceFiles)) }
+            }
         case .json:
             report = session.run(arguments: inputs)
             progressLine?.stop()
