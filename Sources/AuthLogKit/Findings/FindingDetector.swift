@@ -44,9 +44,12 @@ struct FindingDetector {
 
     /// Kind order, then weight, then key: the order of every output.
     static func sorted(_ findings: [Finding]) -> [Finding] {
-        findings.sorted {
-            let a = FindingRegistry.rank(of: $0.kind), b = FindingRegistry.rank(of: $1.kind)
-            return a != b ? a < b : $0.weight != $1.weight ? $0.weight > $1.weight : $0.key < $1.key
-        }
+        // Each kind's rank is looked up once, not in every comparison.
+        let ranked: [(rank: Int, finding: Finding)] = findings.map { (FindingRegistry.rank(of: $0.kind), $0) }
+        return ranked.sorted { a, b in
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.finding.weight != b.finding.weight { return a.finding.weight > b.finding.weight }
+            return a.finding.key < b.finding.key
+        }.map(\.finding)
     }
 }
