@@ -32,13 +32,14 @@ import Testing
         return result
     }
 
-    static func findings(scanning paths: [String]) -> [Finding] {
+    static func requests(scanning paths: [String]) -> RequestReport? {
         var options = ScanOptions()
         options.timeZone = TimeZone(identifier: "UTC")!
         options.now = SampleVerifier.sampleNow
-        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: paths)
-        return report.requests?.findings ?? []
+        return ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: paths).requests
     }
+
+    static func findings(scanning paths: [String]) -> [Finding] { requests(scanning: paths)?.findings ?? [] }
 
     @Test(arguments: scenes)
     func sceneProducesExactlyItsFindings(_ scene: String) throws {
@@ -73,13 +74,14 @@ import Testing
         #expect(expected.subtracting(found).isEmpty, "missing when scanned together: \(expected.subtracting(found).sorted())")
     }
 
-    @Test func findingsCarryEvidenceAndAdvice() {
-        let findings = Self.findings(scanning: [Self.sceneRoot.appendingPathComponent("brute-force").path])
-        let bruteForce = findings.first { $0.kind == .bruteForce }
+    @Test func findingsCarryEvidenceAndAdvice() throws {
+        let requests = try #require(Self.requests(scanning: [Self.sceneRoot.appendingPathComponent("brute-force").path]))
+        let bruteForce = requests.findings.first { $0.kind == .bruteForce }
+        let evidence = bruteForce?.evidence.map { FindingText.reference($0, requests.evidenceFiles) } ?? []
         #expect(bruteForce?.figure("failures") == .int(25))
         #expect(bruteForce?.figure("surface") == .text("/admin/"))
         // The detail line is cited: it says why (password mismatch), the access line only 401.
-        #expect(bruteForce?.evidence.first?.hasSuffix("brute-force/nginx-error.log:1") == true, "\(bruteForce?.evidence ?? [])")
+        #expect(evidence.first?.hasSuffix("brute-force/nginx-error.log:1") == true, "\(evidence)")
         #expect(bruteForce?.advice.contains("192.0.2.10") == true)
     }
 }

@@ -81,7 +81,7 @@ import Testing
         let findings = try #require(document["findings"] as? [[String: Any]])
         let figures = try #require(findings.first?["figures"] as? [String: Any])
         #expect(figures["top_user"] as? String == hostileUser, "JSON keeps the text exactly, escaped as JSON")
-        let line = FindingJSON.line(finding)
+        let line = FindingJSON.line(finding, files: try #require(outcome.report.requests).evidenceFiles)
         #expect(line.hasSuffix("}\n") && !line.dropLast().contains("\n") && !line.contains("\u{1B}"))
     }
 

@@ -1,37 +1,32 @@
 /// Something an admin should know and act on, concluded from many failed requests: who is
 /// attacking, which client is misconfigured, what broke. Every finding carries its figures,
-/// a few `file:line` references to check it by, and advice.
+/// a few lines to check it by, and advice.
 public struct Finding: Sendable {
-    public enum Kind: String, CaseIterable, Sendable {
-        case bruteForce = "brute-force"
-        case credentialStuffing = "credential-stuffing"
-        case distributedAttack = "distributed-attack"
-        case probe = "probe"
-        case wordpressLoginPressure = "wordpress-login-pressure"
-        case misconfiguredClient = "misconfigured-client"
-        case missingAuthorizationHeader = "missing-authorization-header"
-        case expiredCredentials = "expired-credentials"
-        case newFailure = "new-failure"
-        case userTypo = "user-typo"
+    /// What was found: its id in every output, whether to block, fix or leave it alone, and
+    /// what its key is (an address, a user name, a path or a cause). Each kind is declared
+    /// once, beside the rule that finds it (`Findings/Rules/`); `FindingRegistry` lists them.
+    public struct Kind: Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// `brute-force`: the `kind` of the JSON, the heading of the text report.
+        public let rawValue: String
+        public let category: Category
+        /// What the key names (`key_type` in the JSON).
+        public let dimension: Dimension
 
-        /// Attacks to block, things to fix, and things to leave alone.
-        public var category: Category {
-            switch self {
-            case .bruteForce, .credentialStuffing, .distributedAttack, .probe, .wordpressLoginPressure: .attack
-            case .misconfiguredClient, .missingAuthorizationHeader, .expiredCredentials, .newFailure: .fix
-            case .userTypo: .benign
-            }
+        public init(_ rawValue: String, category: Category, key dimension: Dimension) {
+            self.rawValue = rawValue
+            self.category = category
+            self.dimension = dimension
         }
 
-        /// What the key names.
-        public var keyName: String {
-            switch self {
-            case .bruteForce, .credentialStuffing, .probe, .wordpressLoginPressure, .misconfiguredClient: "ip"
-            case .distributedAttack, .userTypo: "user"
-            case .missingAuthorizationHeader, .newFailure: "path"
-            case .expiredCredentials: "cause"
-            }
-        }
+        /// Every registered kind, in the order of every output.
+        public static var allCases: [Kind] { FindingRegistry.rules.map(\.kind) }
+
+        public var description: String { rawValue }
+
+        // A kind is its id: two declarations of one id would be one kind (a registry test
+        // keeps ids unique).
+        public static func == (a: Kind, b: Kind) -> Bool { a.rawValue == b.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
     }
 
     public enum Category: String, Sendable {
@@ -45,12 +40,12 @@ public struct Finding: Sendable {
     }
 
     public var kind: Kind
-    /// The IP, user name, path or cause the finding is about (see `Kind.keyName`).
+    /// The IP, user name, path or cause the finding is about (see `Kind.dimension`).
     public var key: String
     /// Named figures in a fixed order per kind (failures, users, ips, path, interval…).
     public var figures: [(name: String, value: Value)]
-    /// `file:line` of a few lines that show it, oldest first.
-    public var evidence: [String]
+    /// A few lines that show it, oldest first; the writers name their files.
+    public var evidence: [Evidence]
     public var advice: String
     /// How strongly it stands out, for ordering within a kind (usually the failures involved).
     public var weight: Int

@@ -4,29 +4,31 @@ struct FindingContext {
     let requests: [FailedRequest]
     let records: [RequestRecord]
     let strings: StringInterner
-    let inputNames: [Int: String]
     /// Access lines kept by `cause = none` rules, in log order (pass 1), with whether a
     /// detail line explained them.
     let attempts: [(record: RequestRecord, explained: Bool)]
     let thresholds: FindingThresholds
+    /// The applications' login and API paths (WordPress's until pattern data gives them).
+    let loginPaths: LoginPaths
     /// Per path id, worked out once for the paths requests name: the login surface, and
     /// whether the path is sensitive.
     private let surfaces: [String?]
     private let sensitive: [Bool]
 
-    init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
-         attempts: [(record: RequestRecord, explained: Bool)], thresholds: FindingThresholds) {
+    init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner,
+         attempts: [(record: RequestRecord, explained: Bool)], thresholds: FindingThresholds,
+         loginPaths: LoginPaths = .wordpress) {
         self.requests = requests
         self.records = records
         self.strings = strings
-        self.inputNames = inputNames
         self.attempts = attempts
         self.thresholds = thresholds
+        self.loginPaths = loginPaths
         var surfaces = [String?](repeating: nil, count: strings.strings.count)
         var sensitive = [Bool](repeating: false, count: strings.strings.count)
         for request in requests where request.path != 0 && surfaces[Int(request.path)] == nil {
             let path = strings.strings[Int(request.path)]
-            surfaces[Int(request.path)] = Self.surface(of: path)
+            surfaces[Int(request.path)] = Self.surface(of: path, loginPaths)
             sensitive[Int(request.path)] = Self.isSensitive(path)
         }
         self.surfaces = surfaces
@@ -37,18 +39,18 @@ struct FindingContext {
 
     func isSensitive(_ path: UInt32) -> Bool { path != 0 && sensitive[Int(path)] }
 
-    /// `file:line` of a request's most telling line: the one that says why, else the access line.
-    func reference(_ request: FailedRequest) -> String {
+    /// A request's most telling line: the one that says why, else the access line.
+    func reference(_ request: FailedRequest) -> Evidence {
         let index = request.detail >= 0 ? Int(request.detail) : Int(request.access)
         return reference(records[index])
     }
 
-    func reference(_ record: RequestRecord) -> String {
-        "\(inputNames[Int(record.input)] ?? "?"):\(record.line)"
+    func reference(_ record: RequestRecord) -> Evidence {
+        Evidence(input: Int(record.input), line: Int(record.line))
     }
 
     /// The first few requests of a group, as evidence.
-    func evidence(_ indices: [Int], limit: Int = 3) -> [String] {
+    func evidence(_ indices: [Int], limit: Int = 3) -> [Evidence] {
         indices.prefix(limit).map { reference(requests[$0]) }
     }
 
@@ -65,20 +67,19 @@ struct FindingContext {
     /// Where a client logs in: WordPress's form and XML-RPC count as one surface, anything
     /// else by its first path segment (`/admin/login` and `/admin/` are the same door).
     func surface(_ request: FailedRequest) -> String {
-        guard request.path != 0 else { return request.layer == .wordpress ? Self.wordpressLogin : "(no path)" }
+        guard request.path != 0 else { return request.layer == .wordpress ? loginPaths.surfaceName : "(no path)" }
         return surfaces[Int(request.path)]!  // every request path was worked out in init
     }
 
-    private static func surface(of path: String) -> String {
-        if path == "/wp-login.php" || path == "/xmlrpc.php" { return Self.wordpressLogin }
+    private static func surface(of path: String, _ loginPaths: LoginPaths) -> String {
+        if loginPaths.loginPaths.contains(path) { return loginPaths.surfaceName }
         let afterSlash = path.dropFirst()
         guard let slash = afterSlash.firstIndex(of: "/") else { return path }
         return String(path[..<afterSlash.index(after: slash)])
     }
 
-    static let wordpressLogin = "WordPress login (/wp-login.php, /xmlrpc.php)"
-
-    /// Files whose mere request is an attack: secrets, repositories, backups, server internals.
+    /// Files whose mere request is an attack: secrets, repositories, backups, server internals
+    /// (the probe rule's concern, worked out here once per path).
     static func isSensitive(_ path: String) -> Bool {
         let lower = path.lowercased()
         if lower.hasPrefix("/.well-known/") { return false }

@@ -1,12 +1,13 @@
 /// A finding as JSON, the same object in `"findings"` of the report and, with
 /// `"type":"finding"` first, as an NDJSON line: kind, category, key, figures, evidence, advice.
 public enum FindingJSON {
-    public static func write(_ finding: Finding, into json: inout JSONWriter, type: Bool = false) {
+    /// `files` names the inputs the evidence points into.
+    public static func write(_ finding: Finding, files: EvidenceFiles, into json: inout JSONWriter, type: Bool = false) {
         json.beginObject()
         if type { json.string("type", "finding") }
         json.string("kind", finding.kind.rawValue)
         json.string("category", finding.kind.category.rawValue)
-        json.string("key_type", finding.kind.keyName)
+        json.string("key_type", finding.kind.dimension.rawValue)
         json.string("key", finding.key)
         json.beginObject("figures")
         for (name, value) in finding.figures {
@@ -18,16 +19,16 @@ public enum FindingJSON {
         }
         json.endObject()
         json.beginArray("evidence")
-        for reference in finding.evidence { json.string(nil, reference) }
+        for evidence in finding.evidence { json.string(nil, FindingText.reference(evidence, files)) }
         json.endArray()
         json.string("advice", finding.advice)
         json.endObject()
     }
 
     /// One NDJSON line.
-    public static func line(_ finding: Finding) -> String {
+    public static func line(_ finding: Finding, files: EvidenceFiles) -> String {
         var json = JSONWriter(pretty: false)
-        write(finding, into: &json, type: true)
+        write(finding, files: files, into: &json, type: true)
         return json.output + "\n"
     }
 }

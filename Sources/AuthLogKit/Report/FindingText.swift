@@ -3,7 +3,8 @@
 /// come from log lines and are escaped for the terminal.
 public enum FindingText {
     /// `perKind` findings of each kind are shown in full; the rest are named on one line.
-    public static func section(_ findings: [Finding], perKind: Int, style: TextStyle) -> String {
+    /// `files` names the inputs their evidence points into.
+    public static func section(_ findings: [Finding], files: EvidenceFiles, perKind: Int, style: TextStyle) -> String {
         guard !findings.isEmpty else { return style.bold("Findings") + "\n  none: no attack, misconfiguration or new failure stands out\n" }
         let groups: [(Finding.Category, String)] = [(.attack, "Attacks: block these"), (.fix, "To fix: clients or setup"),
                                                     (.benign, "Not attacks: do not block")]
@@ -25,7 +26,8 @@ public enum FindingText {
                     out += "      " + describe(finding) + "\n"
                     out += "      → " + TerminalText.escape(finding.advice) + "\n"
                     if !finding.evidence.isEmpty {
-                        out += "      " + style.dim("see " + finding.evidence.map(TerminalText.escape).joined(separator: ", ")) + "\n"
+                        let references = finding.evidence.map { TerminalText.escape(reference($0, files)) }
+                        out += "      " + style.dim("see " + references.joined(separator: ", ")) + "\n"
                     }
                 }
                 if ofKind.count > perKind {
@@ -38,49 +40,15 @@ public enum FindingText {
         return out
     }
 
-    /// The figures of a finding as a sentence.
+    /// The figures of a finding as a sentence, in its rule's words, log text escaped for
+    /// the terminal.
     public static func describe(_ finding: Finding) -> String {
-        func int(_ name: String) -> String {
-            if case .int(let value) = finding.figure(name) { return TextReport.format(value) }
-            return "?"
-        }
-        func text(_ name: String) -> String {
-            switch finding.figure(name) {
-            case .text(let value): TerminalText.escape(value)
-            case .time(let value): CivilTime.shortDisplay(value)
-            case .int(let value): TextReport.format(value)
-            case nil: "?"
-            }
-        }
-        var span = ""
-        if case .time(let first) = finding.figure("first_seen"), case .time(let last) = finding.figure("last_seen") {
-            span = " · \(CivilTime.shortDisplay(first)) → \(CivilTime.shortDisplay(last))"
-        }
-        switch finding.kind {
-        case .bruteForce:
-            let users = finding.figure("users") == .int(1) ? "one user name" : "\(int("users")) user names"
-            return "\(int("failures")) wrong credentials on \(text("surface")), \(users), most often '\(text("top_user"))'" + span
-        case .credentialStuffing:
-            return "\(int("users")) different user names in \(int("failures")) failures (\(int("unknown_users")) unknown) on \(text("surface"))" + span
-        case .distributedAttack:
-            return "\(int("failures")) failures from \(int("ips")) addresses, \(text("per_ip")) each" + span
-        case .probe:
-            return "\(int("requests")) refused requests for \(int("paths")) sensitive files: \(text("examples"))" + span
-        case .wordpressLoginPressure:
-            return "\(int("posts")) login POSTs answered 200, \(int("unexplained")) with no debug.log line"
-        case .misconfiguredClient:
-            return "\(int("failures")) failures on \(text("path")) every \(text("interval_seconds")) s as '\(text("user"))' (\(text("cause")))" + span
-        case .missingAuthorizationHeader:
-            return "\(int("failures")) REST calls without credentials from \(int("clients")) clients, most on \(text("top_route"))" + span
-        case .expiredCredentials:
-            return "\(int("failures")) failures from \(int("clients")) client(s), up to \(int("busiest_hour")) in one hour, most from \(text("top_client"))" + span
-        case .userTypo:
-            let failures = finding.figure("failures") == .int(1) ? "once" : "\(int("failures")) times"
-            let sessions = finding.figure("sessions") == .int(1) ? "" : " (\(int("sessions")) times, from \(int("ips")) addresses)"
-            return "failed \(failures), then got in\(sessions), on \(text("paths"))"
-        case .newFailure:
-            return "refused \(int("failures")) times (\(text("cause"))) to \(int("clients")) clients since \(text("since")) UTC; served \(int("served_before")) before"
-        }
+        FindingRegistry.rule(for: finding.kind).describe(FindingFigures(finding, escapingText: TerminalText.escape))
+    }
+
+    /// A line of evidence as people and editors read it: `file:line`.
+    public static func reference(_ evidence: Evidence, _ files: EvidenceFiles) -> String {
+        "\(files.name(of: evidence.input)):\(evidence.line)"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -56,7 +56,7 @@ public enum JSONReport {
                 json.int("lines_not_analysed", requests.linesNotAnalysed)
             }
             json.beginArray("findings")
-            for finding in requests.findings { FindingJSON.write(finding, into: &json) }
+            for finding in requests.findings { FindingJSON.write(finding, files: requests.evidenceFiles, into: &json) }
             json.endArray()
         }
         extra?(&json)

@@ -16,7 +16,8 @@ public struct NDJSONReportWriter: ScanReportWriter, FollowStreamWriter {
     }
 
     public func write(_ report: ScanReport, settings: ReportSettings, to output: ReportOutput) {
-        for finding in report.requests?.findings ?? [] { output.write(FindingJSON.line(finding)) }
+        guard let requests = report.requests else { return }
+        for finding in requests.findings { output.write(FindingJSON.line(finding, files: requests.evidenceFiles)) }
     }
 
     public func event(_ event: AuthEvent) -> [UInt8] { FollowLines.event(event, format: .ndjson) }

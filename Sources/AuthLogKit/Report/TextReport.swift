@@ -24,7 +24,7 @@ public enum TextReport {
         }
         out += glance(aggregate) + "\n"
         if let requests {
-            out += "\n" + FindingText.section(requests.findings, perKind: min(top, 3), style: style)
+            out += "\n" + FindingText.section(requests.findings, files: requests.evidenceFiles, perKind: min(top, 3), style: style)
         }
 
         out += "\n" + style.bold("Why") + "\n"
@@ -170,15 +170,7 @@ public enum TextReport {
     }
 
     /// 12345 → "12,345"
-    static func format(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var output = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { output.append(",") }
-            output.append(character)
-        }
-        return value < 0 ? "-" + output : output
-    }
+    static func format(_ value: Int) -> String { CountText.grouped(value) }
 
     static func percent(_ part: Int, of whole: Int) -> String {
         guard whole > 0 else { return "0%" }

@@ -70,21 +70,22 @@ struct RequestAnalysis {
             .map { (record: joined.records[$0], explained: explained[$0]) }
 
         let context = FindingContext(requests: joined.requests, records: joined.records, strings: strings,
-                                     inputNames: collected.inputNames, attempts: attempts, thresholds: settings.thresholds)
+                                     attempts: attempts, thresholds: settings.thresholds)
         var detector = FindingDetector(context: context)
         var findings = detector.run()
         clock.mark("findings")
         let startOfFile = Dictionary(files.compactMap { file in file.firstLineTime.map { (file.path, $0) } },
                                      uniquingKeysWith: min)
         let logStarts = collected.inputNames.compactMapValues { startOfFile[$0] }
-        let candidates = detector.newFailureCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
+        let candidates = detector.successCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
         clock.note("new-failure candidates: \(candidates.map { strings[$0] ?? "" })")
         if !candidates.isEmpty {
             let served = SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
                 .read(paths: candidates, strings: strings, files: files, inputs: inputs)
-            findings += detector.newFailures(served: served)
+            findings += detector.findings(served: served)
         }
         report.findings = FindingDetector.sorted(findings)
+        report.evidenceFiles = EvidenceFiles(collected.inputNames)
         clock.mark("new failures")
         return report
     }

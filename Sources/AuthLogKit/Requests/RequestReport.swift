@@ -12,6 +12,8 @@ public struct RequestReport: Sendable {
     /// none (or a header that got lost).
     public var unexplained = UnexplainedCounts()
     public var findings: [Finding] = []
+    /// The inputs the findings' evidence points into, by number.
+    public var evidenceFiles = EvidenceFiles()
     /// Lines past the analysis limit: counted in the events, left out of pairing and findings.
     public var linesNotAnalysed = 0
 

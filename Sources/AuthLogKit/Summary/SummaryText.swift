@@ -27,7 +27,7 @@ public enum SummaryText {
                         + escape(FindingText.describe(finding), .markdown) + ". " + escape(finding.advice, .markdown) + "\n"
                 }
             } else {
-                out += "\n" + FindingText.section(findings, perKind: min(document.top, 3), style: style)
+                out += "\n" + FindingText.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles(), perKind: min(document.top, 3), style: style)
             }
         }
 

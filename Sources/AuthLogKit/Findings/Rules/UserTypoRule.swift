@@ -1,23 +1,37 @@
-/// Not attacks: a person who mistyped and then got in. Listed so that nobody blocks a colleague,
-/// and set aside before the attack detectors count anything.
-extension FindingDetector {
-    func userTypos(_ state: inout DetectionState) -> [Finding] {
-        let thresholds = context.thresholds
+extension Finding.Kind {
+    public static let userTypo = Finding.Kind("user-typo", category: .benign, key: .user)
+}
+
+/// Not an attack: a person who mistyped and then got in. Listed so that nobody blocks a
+/// colleague, and set aside before the attack rules count anything.
+struct UserTypoRule: FindingRule {
+    static let maxFailures = FindingThreshold(
+        flag: "typo-failures", defaultValue: 3,
+        help: "user-typo: at most this many failures before the same user got in from the same IP (within 15 min).")
+    /// How long after the failures the success must come, seconds (the help says 15 min).
+    static let window: Int64 = 900
+
+    let kind = Finding.Kind.userTypo
+    let thresholds = [maxFailures]
+    let stage = DetectionStage.setAside
+
+    func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
+        let maxFailures = context.thresholds[Self.maxFailures]
         // Successes by client, in time order: served requests that name their user (basic
-        // auth), and WordPress form logins answered 302 (to the dashboard; no user named).
+        // auth), and form logins answered 302 (to the dashboard; no user named).
         var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
         let post = context.strings.existingID("POST")
-        let loginForm = context.strings.existingID("/wp-login.php")
+        let loginForms = Set(context.loginPaths.redirectingForms.compactMap { context.strings.existingID($0) })
         for (record, _) in context.attempts where record.hasTime && (200..<400).contains(record.status) {
             if record.user != 0 {
                 successesByIP[record.ip, default: []].append((record.time, record.user))
-            } else if record.status == 302, record.method == post, record.path == loginForm {
+            } else if record.status == 302, record.method == post, loginForms.contains(record.path) {
                 successesByIP[record.ip, default: []].append((record.time, 0))
             }
         }
 
         var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, firstFailures: [Int], paths: Set<String>)] = [:]
-        forEachGroup({ r in
+        context.forEachGroup({ r in
             r.hasTime && successesByIP[r.ip] != nil
                 && (FindingContext.isWrongCredential(r) || r.cause == .missingCredentials || r.cause == .http401)
         }, by: \.ip) { ip, failures in
@@ -29,9 +43,9 @@ extension FindingDetector {
                 while next < failures.endIndex, context.requests[failures[next]].time <= success.time {
                     let index = failures[next]
                     next += 1
-                    if success.time - context.requests[index].time <= thresholds.typoWindow { window.append(index) }
+                    if success.time - context.requests[index].time <= Self.window { window.append(index) }
                 }
-                guard !window.isEmpty, window.count <= thresholds.typoMaxFailures else { continue }
+                guard !window.isEmpty, window.count <= maxFailures else { continue }
                 let named = window.map { context.requests[$0].user }.filter { $0 != 0 }
                 // A colleague tries one name (maybe mistyped); a guesser tries many.
                 guard Set(named).count <= 1 else { continue }
@@ -48,15 +62,21 @@ extension FindingDetector {
         }
         return byUser.map { user, entry in
             Finding(
-                kind: .userTypo, key: user,
+                kind: kind, key: user,
                 figures: [("sessions", .int(entry.sessions)), ("failures", .int(entry.failures)), ("ips", .int(entry.ips.count)),
                           ("paths", .text(entry.paths.sorted().prefix(3).joined(separator: " ")))],
                 evidence: context.evidence(entry.firstFailures.sorted()),  // oldest first, whatever the order of addresses
-                advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(TextReport.format(entry.failures)) times") and then got in "
+                advice: "'\(user)' failed \(entry.failures == 1 ? "once" : "\(CountText.grouped(entry.failures)) times") and then got in "
                     + (entry.sessions == 1 ? "" : "(\(entry.sessions) times) ")
                     + "from the same address: a mistyped password or the browser's first request without credentials. "
                     + "Not an attack: do not block these addresses.",
                 weight: entry.sessions)
         }
+    }
+
+    func describe(_ figures: FindingFigures) -> String {
+        let failures = figures.isOne("failures") ? "once" : "\(figures.count("failures")) times"
+        let sessions = figures.isOne("sessions") ? "" : " (\(figures.count("sessions")) times, from \(figures.count("ips")) addresses)"
+        return "failed \(failures), then got in\(sessions), on \(figures.text("paths"))"
     }
 }
