@@ -86,3 +86,37 @@ extension PatternLoaderTests {
         #expect(set.loginFormPaths == ["/wp-login.php", "/xmlrpc.php", "/login"], "every format's, once each, in file order")
     }
 }
+
+/// The findings' login and API paths come from pattern data, not from Swift constants.
+extension PatternLoaderTests {
+    @Test func theFindingsLoginPathsAreReadFromWordPressFormatData() throws {
+        let paths = LoginPaths(try PatternLoader.load())
+        #expect(paths.loginPaths == ["/wp-login.php", "/xmlrpc.php"])
+        #expect(paths.surfaceName == "WordPress login (/wp-login.php, /xmlrpc.php)")
+        #expect(paths.redirectingForms == ["/wp-login.php"])
+        #expect(paths.restPrefix == "/wp-json")
+    }
+
+    @Test func anApplicationDescribedInDataGivesTheFindingsItsLoginPaths() throws {
+        let set = try load(format("""
+            role = detail
+            explains = any
+            login-form-paths = /user/login
+            login-surface = Drupal login
+            login-redirect-paths = /user/login
+            api-prefix = /jsonapi
+            """))
+        let paths = LoginPaths(set)
+        #expect(paths.loginPaths == ["/wp-login.php", "/xmlrpc.php", "/user/login"])
+        #expect(paths.surfaceName == "WordPress login (/wp-login.php, /xmlrpc.php, /user/login)")
+        #expect(paths.redirectingForms == ["/wp-login.php", "/user/login"])
+        #expect(paths.restPrefix == "/wp-json", "the first format's API prefix")
+    }
+
+    @Test func malformedLoginKeysNameTheirLine() throws {
+        #expect(error(format("role = detail\nexplains = any\nlogin-surface = X"))?.message.contains("'login-form-paths'") == true)
+        #expect(error(format("role = detail\nexplains = any\napi-prefix = /wp-json/"))?.message.contains("one URL path") == true)
+        #expect(error(format("role = detail\nexplains = any\napi-prefix = wp-json"))?.line == 7)
+        #expect(error(format("api-prefix = /api"))?.message.contains("role = detail") == true)
+    }
+}

@@ -8,7 +8,7 @@ struct FindingContext {
     /// detail line explained them.
     let attempts: [(record: RequestRecord, explained: Bool)]
     let thresholds: FindingThresholds
-    /// The applications' login and API paths (WordPress's until pattern data gives them).
+    /// The applications' login and API paths, from the pattern data.
     let loginPaths: LoginPaths
     /// Per path id, worked out once for the paths requests name: the login surface, and
     /// whether the path is sensitive.
@@ -17,7 +17,7 @@ struct FindingContext {
 
     init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner,
          attempts: [(record: RequestRecord, explained: Bool)], thresholds: FindingThresholds,
-         loginPaths: LoginPaths = .wordpress) {
+         loginPaths: LoginPaths) {
         self.requests = requests
         self.records = records
         self.strings = strings

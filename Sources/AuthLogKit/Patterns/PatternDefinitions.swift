@@ -137,6 +137,15 @@ public struct FormatDefinition: Sendable {
     /// `application-paths = /wp-json* …`: a refusal of these URL paths that no line
     /// explains came from this format's `layer` (the application behind the server).
     public var applicationPaths = URLPaths()
+    /// `login-surface = WordPress login`: how reports name the login surface of
+    /// `login-form-paths` (with the paths after it).
+    public var loginSurface: String? = nil
+    /// `login-redirect-paths = /wp-login.php`: login forms that answer 302 when the user got in,
+    /// so a failure and then a 302 there is a user who mistyped and got in.
+    public var loginRedirectPaths: [String] = []
+    /// `api-prefix = /wp-json`: where the application's REST API lives; its clients send
+    /// credentials with every call (the missing-authorization-header finding).
+    public var apiPrefix: String? = nil
     public var rules: [RuleDefinition]
     public var source: PatternSource
 }

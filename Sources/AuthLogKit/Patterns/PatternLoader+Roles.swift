@@ -1,7 +1,8 @@
 /// Reading what part a format plays in a request: `role`, `server`, `explains`, `layer` and
 /// the URL paths an application owns (see `FormatRole`).
 extension PatternLoader {
-    static let roleKeys: Set<String> = ["role", "server", "explains", "layer", "login-form-paths", "application-paths"]
+    static let roleKeys: Set<String> = ["role", "server", "explains", "layer", "login-form-paths", "application-paths",
+                                        "login-surface", "login-redirect-paths", "api-prefix"]
 
     /// `pairs-with` named the formats a detail format paired with; formats now say what they
     /// are instead, so a file still using it is stopped with what to write.
@@ -40,7 +41,7 @@ extension PatternLoader {
             }
             format.server = entry.value
         }
-        let detailOnly = section.entries.first { ["explains", "layer", "login-form-paths", "application-paths"].contains($0.key) }
+        let detailOnly = section.entries.first { roleKeys.subtracting(["role", "server"]).contains($0.key) }
         if let detailOnly, format.role != .detail {
             throw PatternError(file: file.name, line: detailOnly.line,
                                message: "'\(detailOnly.key)' is for formats with 'role = detail' (format '\(name)' is an access format)")
@@ -73,6 +74,24 @@ extension PatternLoader {
         }
         if let entry = section.value("login-form-paths") {
             format.loginFormPaths = try urlPaths(entry, file: file, prefixes: false).map(\.path)
+        }
+        if let entry = section.value("login-redirect-paths") {
+            format.loginRedirectPaths = try urlPaths(entry, file: file, prefixes: false).map(\.path)
+        }
+        if let entry = section.value("login-surface") {
+            guard !format.loginFormPaths.isEmpty else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "'login-surface' names the surface of 'login-form-paths', which format '\(name)' does not give")
+            }
+            format.loginSurface = entry.value
+        }
+        if let entry = section.value("api-prefix") {
+            let paths = try urlPaths(entry, file: file, prefixes: false)
+            guard paths.count == 1, paths[0].path.count > 1, !paths[0].path.hasSuffix("/") else {
+                throw PatternError(file: file.name, line: entry.line,
+                                   message: "'api-prefix' is one URL path without a trailing '/', e.g. api-prefix = /wp-json")
+            }
+            format.apiPrefix = paths[0].path
         }
         if let entry = section.value("application-paths") {
             guard format.layer != nil else {

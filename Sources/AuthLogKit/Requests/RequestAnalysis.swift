@@ -70,7 +70,8 @@ struct RequestAnalysis {
             .map { (record: joined.records[$0], explained: explained[$0]) }
 
         let context = FindingContext(requests: joined.requests, records: joined.records, strings: strings,
-                                     attempts: attempts, thresholds: settings.thresholds)
+                                     attempts: attempts, thresholds: settings.thresholds,
+                                     loginPaths: LoginPaths(patterns.patterns))
         var detector = FindingDetector(context: context)
         var findings = detector.run()
         clock.mark("findings")

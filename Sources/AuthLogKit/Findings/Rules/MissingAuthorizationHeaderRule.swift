@@ -19,13 +19,13 @@ struct MissingAuthorizationHeaderRule: FindingRule {
         let rest = context.loginPaths.restPrefix
         let indices = context.requests.indices.filter { index in
             let request = context.requests[index]
-            guard request.route != 0 || context.text(request.path)?.hasPrefix(rest) == true else { return false }
+            guard request.route != 0 || rest.map({ context.text(request.path)?.hasPrefix($0) == true }) == true else { return false }
             return request.cause == .missingCredentials || (request.cause == .http401 && !request.userSent)
         }
         let clients = context.distinct(indices, \.ip)
         guard indices.count >= context.thresholds[Self.failures], clients >= Self.minimumClients else { return [] }
         return [Finding(
-            kind: kind, key: rest + "/",
+            kind: kind, key: (rest ?? "") + "/",
             figures: [("failures", .int(indices.count)), ("clients", .int(clients)),
                       ("top_route", .text(context.mostCommon(indices, { $0.route != 0 ? $0.route : $0.path }) ?? "-"))]
                 + context.span(indices),
