@@ -120,3 +120,25 @@ extension PatternLoaderTests {
         #expect(error(format("api-prefix = /api"))?.message.contains("role = detail") == true)
     }
 }
+
+/// An application's REST routes, as access lines call them, come from pattern data too.
+extension PatternLoaderTests {
+    private func route(_ uri: String, in set: PatternSet) -> String? {
+        Array(uri.utf8).withUnsafeBytes { RESTRoutes(formats: set.plainFormats).route(of: $0) }
+    }
+
+    @Test func restRoutesAreReadFromTheApiKeysOfTheFormats() throws {
+        let builtin = try PatternLoader.load()
+        #expect(route("/wp-json/wp/v2/posts?x=1", in: builtin) == "/wp/v2/posts")
+        #expect(route("/?rest_route=%2Fwp%2Fv2%2Fusers&a=1", in: builtin) == "/wp/v2/users")
+        #expect(route("/index.php?a=1&rest_route=/wp/v2/posts", in: builtin) == "/wp/v2/posts")
+        #expect(route("/blog/?rest_route=/wp/v2/posts", in: builtin) == nil, "only the paths the data names")
+        #expect(route("/jsonapi/node/article", in: builtin) == nil)
+
+        let drupal = try load(format("role = detail\nexplains = any\napi-prefix = /jsonapi\napi-route-query = /api?route="))
+        #expect(route("/jsonapi/node/article", in: drupal) == "/node/article")
+        #expect(route("/api?route=/node/1", in: drupal) == "/node/1")
+        #expect(error(format("role = detail\nexplains = any\napi-route-query = /?rest_route"))?.message
+                    .contains("PATH?KEY=") == true)
+    }
+}

@@ -59,6 +59,8 @@ public final class CompiledFormat: Sendable {
     let ambiguousUser: [String: Regex]
     /// Formats (this one or, for a wrapper, inner ones) whose user names are backslash-escaped.
     let decodesEscapes: Set<String>
+    /// How a request URI names an application's REST route (the APIs every format states).
+    let routes: RESTRoutes
 
     /// The head and the rules, in as few regexes as PCRE2 allows (one for every built-in format).
     var parts: [RulePart] { program.parts }
@@ -67,6 +69,7 @@ public final class CompiledFormat: Sendable {
          decoders: RecordDecoders = .builtin) throws(PatternError) {
         self.name = definition.name
         self.definition = definition
+        self.routes = RESTRoutes(formats: allInner)
         // Only regex-decoded formats can follow a wrapper's head in its regex.
         let inner = allInner.filter { $0.decoder == RegexDecoder.name }
         self.pathHintsByFormat = Dictionary(inner.map { ($0.name, $0.pathHints) }, uniquingKeysWith: { first, _ in first })

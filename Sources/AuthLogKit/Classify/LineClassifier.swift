@@ -129,7 +129,7 @@ final class LineClassifier {
             let parts = Self.split(request: request)
             if method == nil { method = parts.method.map(FieldDecoding.string) }
             if path == nil { path = parts.path.map { FieldDecoding.string(Self.withoutQuery($0)) } }
-            route = parts.path.flatMap(RESTRoute.of(uri:))
+            route = parts.path.flatMap(format.routes.route(of:))
         }
 
         let userBytes = bytes(fields.user, in: line)

@@ -146,6 +146,9 @@ public struct FormatDefinition: Sendable {
     /// `api-prefix = /wp-json`: where the application's REST API lives; its clients send
     /// credentials with every call (the missing-authorization-header finding).
     public var apiPrefix: String? = nil
+    /// `api-route-query = /?rest_route= …`: a path whose query names the REST route in a key
+    /// (WordPress with pretty permalinks off), so that its access lines pair by route too.
+    public var apiRouteQueries: [(path: String, key: String)] = []
     public var rules: [RuleDefinition]
     public var source: PatternSource
 }

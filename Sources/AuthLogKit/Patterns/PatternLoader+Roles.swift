@@ -2,7 +2,7 @@
 /// the URL paths an application owns (see `FormatRole`).
 extension PatternLoader {
     static let roleKeys: Set<String> = ["role", "server", "explains", "layer", "login-form-paths", "application-paths",
-                                        "login-surface", "login-redirect-paths", "api-prefix"]
+                                        "login-surface", "login-redirect-paths", "api-prefix", "api-route-query"]
 
     /// `pairs-with` named the formats a detail format paired with; formats now say what they
     /// are instead, so a file still using it is stopped with what to write.
@@ -92,6 +92,17 @@ extension PatternLoader {
                                    message: "'api-prefix' is one URL path without a trailing '/', e.g. api-prefix = /wp-json")
             }
             format.apiPrefix = paths[0].path
+        }
+        if let entry = section.value("api-route-query") {
+            for word in entry.value.split(separator: " ").map(String.init) {
+                let parts = word.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, parts[0].hasPrefix("/"), parts[1].count > 1, parts[1].hasSuffix("="),
+                      !parts[1].dropLast().contains(where: { "=&?# ".contains($0) }) else {
+                    throw PatternError(file: file.name, line: entry.line,
+                                       message: "'api-route-query' holds PATH?KEY= words, e.g. /?rest_route=, not '\(word)'")
+                }
+                format.apiRouteQueries.append((parts[0], String(parts[1].dropLast())))
+            }
         }
         if let entry = section.value("application-paths") {
             guard format.layer != nil else {
