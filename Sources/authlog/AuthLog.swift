@@ -34,6 +34,8 @@ enum ExitStatus {
     static let success: Int32 = 0
     static let inputProblem: Int32 = 1
     static let usage: Int32 = 2
+    /// summary --fail-on: a threshold was reached (the report was written).
+    static let thresholdReached: Int32 = 3
 }
 
 @main

@@ -35,10 +35,10 @@ struct ScanCommand: ParsableCommand {
 
             An access-log 401/403 and the error-log or debug.log line explaining it are one failed \
             request, counted once under its precise cause. The report leads with findings: \
-            attacks to block (brute-force, credential-stuffing, distributed-attack, probe, \
-            wordpress-login-pressure), things to fix (misconfigured-client, \
-            missing-authorization-header, expired-credentials, new-failure) and colleagues who \
-            only mistyped (user-typo), each with its evidence (file:line) and advice.
+            attacks to block (\(FindingRegistry.kindIDs(in: .attack).joined(separator: ", "))), \
+            things to fix (\(FindingRegistry.kindIDs(in: .fix).joined(separator: ", "))) and \
+            colleagues who only mistyped (\(FindingRegistry.kindIDs(in: .benign).joined(separator: ", "))), \
+            each with its evidence (file:line) and advice.
 
             EXAMPLES
               authlog scan /var/log/nginx /var/www/wp-content/debug.log

@@ -223,7 +223,7 @@ struct SummaryCommand: ParsableCommand {
 
         let crossed = rules.compactMap { $0.crossed(by: document.counted) }
         for reason in crossed { diagnostics.error("threshold reached: \(reason)") }
-        if !crossed.isEmpty { throw ExitCode(3) }
+        if !crossed.isEmpty { throw ExitCode(ExitStatus.thresholdReached) }
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
     }
 

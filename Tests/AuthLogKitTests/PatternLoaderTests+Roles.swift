@@ -41,8 +41,10 @@ extension PatternLoaderTests {
                 && failure.message.contains("explains = any"))
     }
 
-    @Test func aDetailFormatMustSayWhatItExplains() throws {
-        #expect(error(format("role = detail"))?.message.contains("pairs with nothing") == true)
+    @Test func aDetailFormatSaysWhatItExplains() throws {
+        let alone = try load(format("role = detail"))
+        #expect(alone.format(named: "made-up")?.explains == .families([]), "pairs within its own input only")
+        #expect(alone.accessFormats(explainedBy: try #require(alone.format(named: "made-up"))).isEmpty)
         let explained = try load(format("role = detail\nexplains = nginx apache"))
         #expect(explained.format(named: "made-up")?.explains == .families(["nginx", "apache"]))
         let own = try load(format("role = detail\nserver = nginx"))

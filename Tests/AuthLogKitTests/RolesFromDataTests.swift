@@ -116,4 +116,47 @@ import Testing
         #expect(requests.paired == 1 && requests.aggregate.total == 1)
         #expect(requests.aggregate.byCause[.passwordMismatch] == 1)
     }
+
+    /// A detail format of no server family: the log of an auth gateway in the same container
+    /// as nginx. Its lines explain the requests of their own input, and no other's.
+    static let gateway: CompiledPatterns = {
+        let file = PatternLoader.File(name: "authgw.conf", text: #"""
+            [format]
+            name = authgw
+            description = an auth gateway's log line in a container shared with nginx (made up)
+            role = detail
+            detect = \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ authgw\ 
+            head = (?<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) authgw denied client=<HOST> path=(?<path>/\S*)\ 
+
+            [rule expired]
+            cause = expired-token
+            status = 401
+            literal = reason=expired-token
+            regex = reason=expired-token$
+            """#)
+        do {
+            return try CompiledPatterns(try PatternLoader.load(PatternLoader.builtinFiles + [file]))
+        } catch {
+            fatalError("authgw.conf: \(error)")
+        }
+    }()
+
+    static let gatewayAccess = #"192.0.2.50 - - [21/Nov/2026:02:00:00 +0000] "GET /private/ HTTP/1.1" 401 0 "-" "curl/8""#
+    static let gatewayDetail = "2026-11-21T02:00:00Z authgw denied client=192.0.2.50 path=/private/ reason=expired-token"
+
+    @Test func aDetailLinePairsWithAnAccessLineOfItsOwnContainerLogWhateverTheFamily() throws {
+        let report = try scan(files: ["container.log": Self.gatewayAccess + "\n" + Self.gatewayDetail + "\n"],
+                              patterns: Self.gateway)
+        let requests = try #require(report.requests)
+        #expect(requests.paired == 1 && requests.aggregate.total == 1)
+        #expect(requests.aggregate.byCause[.expiredToken] == 1)
+    }
+
+    @Test func aDetailFormatOfNoFamilyPairsWithNothingInOtherFiles() throws {
+        let report = try scan(files: ["nginx/access.log": Self.gatewayAccess + "\n", "authgw/gateway.log": Self.gatewayDetail + "\n"],
+                              patterns: Self.gateway)
+        let requests = try #require(report.requests)
+        #expect(report.files.map(\.format).sorted { ($0 ?? "") < ($1 ?? "") } == ["authgw", "nginx-access"])
+        #expect(requests.paired == 0 && requests.aggregate.total == 2)
+    }
 }

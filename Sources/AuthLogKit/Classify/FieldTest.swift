@@ -16,36 +16,4 @@ struct FieldTest: Sendable {
     enum Result {
         case holds, fails, limitExceeded
     }
-
-    /// All of `tests` on the record; the compares first, the regexes after them.
-    @inline(__always)
-    static func run(_ tests: [FieldTest], on fields: RecordFields, in bytes: UnsafeRawBufferPointer,
-                    regexes: [Matcher]) -> Result {
-        for test in tests {
-            guard case .oneOf(let values) = test.check else { continue }
-            guard let range = fields.range(of: test.field, in: bytes),
-                  Self.matches(UnsafeRawBufferPointer(rebasing: bytes[range]), values) else { return .fails }
-        }
-        for test in tests {
-            guard case .regex(let index) = test.check else { continue }
-            guard let range = fields.range(of: test.field, in: bytes) else { return .fails }
-            switch regexes[index].match(UnsafeRawBufferPointer(rebasing: bytes[range])) {
-            case .match: continue
-            case .noMatch: return .fails
-            case .limitExceeded, .failed: return .limitExceeded
-            }
-        }
-        return .holds
-    }
-
-    @inline(__always)
-    private static func matches(_ field: UnsafeRawBufferPointer, _ values: [FieldTestDefinition.Value]) -> Bool {
-        for value in values {
-            if value.isPrefix ? field.count >= value.bytes.count : field.count == value.bytes.count,
-               value.bytes.withUnsafeBytes({ $0.elementsEqual(field.prefix(value.bytes.count)) }) {
-                return true
-            }
-        }
-        return false
-    }
 }

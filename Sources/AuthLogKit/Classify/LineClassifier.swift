@@ -27,7 +27,12 @@ final class LineClassifier {
     private let decodesThroughScratch: Bool
     private let timestamps: TimestampParser
     /// `ambiguous-user` matchers, by format name, made when first needed.
-    private var ambiguousUserMatchers: [String: Matcher] = [:]
+    /// Per rule: its format's `ambiguous-user` matcher, made when first needed. Per rule
+    /// rather than per format name, so a matched line costs no hashing of a name.
+    private var ambiguousUserMatchers: [Matcher?]
+    private let ambiguousUserRegexes: [Regex?]
+    /// Per rule: its format writes user names backslash-escaped.
+    private let decodesEscapes: [Bool]
     private let limits: MatchLimits
 
     /// The other formats, for lines this format's head rejects: a file whose lines switch
@@ -50,6 +55,9 @@ final class LineClassifier {
         self.otherFormats = otherFormats.filter { $0 !== format }
         self.timeZone = timeZone
         self.now = now
+        self.decodesEscapes = format.rules.map { format.decodesEscapes.contains($0.format) }
+        self.ambiguousUserRegexes = format.rules.map { format.ambiguousUser[$0.format] }
+        self.ambiguousUserMatchers = Array(repeating: nil, count: format.rules.count)
     }
 
     /// Which lines can give this format an outcome: those holding one of its literals, those
@@ -95,14 +103,15 @@ final class LineClassifier {
             }
             selection = selectOnMessage(of: record, fields: &fields)
         }
-        let rule: CompiledRule
+        let ruleIndex: Int
         switch selection {
-        case .rule(let index): rule = format.rules[index]
+        case .rule(let index): ruleIndex = index
         case .none:
             return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
         case .limitExceeded: return .limitExceeded
         }
-        return outcome(of: rule, fields: fields, in: record, file: file, lineNumber: lineNumber)
+        return outcome(of: format.rules[ruleIndex], index: ruleIndex, fields: fields, in: record, file: file,
+                       lineNumber: lineNumber)
     }
 
     /// A non-regex decoder's record: the rules' message patterns, when there are any, run on
@@ -116,7 +125,7 @@ final class LineClassifier {
     }
 
     /// The event or request record of a line `rule` matched, its fields turned into values.
-    private func outcome(of rule: CompiledRule, fields: RecordFields, in line: UnsafeRawBufferPointer,
+    private func outcome(of rule: CompiledRule, index ruleIndex: Int, fields: RecordFields, in line: UnsafeRawBufferPointer,
                          file: String, lineNumber: Int) -> Outcome {
         var time: Int64? = nil
         if let raw = bytes(fields.time, in: line) { time = timestamps.parse(raw) }
@@ -134,11 +143,11 @@ final class LineClassifier {
 
         let userBytes = bytes(fields.user, in: line)
         var user = userBytes.map { raw in
-            format.decodesEscapes.contains(rule.format) ? FieldDecoding.unescapedString(raw) : FieldDecoding.string(raw)
+            decodesEscapes[ruleIndex] ? FieldDecoding.unescapedString(raw) : FieldDecoding.string(raw)
         }
         if user == "-" || user == "" { user = nil }
         var ip = text(fields.ip, in: line)
-        if ip != nil, isAmbiguous(format: rule.format, fields: fields, userBytes: userBytes) { ip = nil }
+        if ip != nil, isAmbiguous(rule: ruleIndex, fields: fields, userBytes: userBytes) { ip = nil }
         var status = rule.status
         if let raw = bytes(fields.status, in: line), let value = Self.integer(raw) { status = value }
 
@@ -189,15 +198,15 @@ final class LineClassifier {
     /// `(?<ambiguous>)` group is set (a line cut short), or the user name holds an unfinished
     /// copy of the line's context (the format's `ambiguous-user`). The event is kept; its
     /// client is not believed, so nothing can be made to blame an address it chose.
-    private func isAmbiguous(format name: String, fields: RecordFields, userBytes: UnsafeRawBufferPointer?) -> Bool {
+    private func isAmbiguous(rule: Int, fields: RecordFields, userBytes: UnsafeRawBufferPointer?) -> Bool {
         if fields.ambiguous { return true }
-        guard let userBytes, let regex = format.ambiguousUser[name] else { return false }
+        guard let userBytes, let regex = ambiguousUserRegexes[rule] else { return false }
         let check: Matcher
-        if let existing = ambiguousUserMatchers[name] {
+        if let existing = ambiguousUserMatchers[rule] {
             check = existing
         } else {
             check = Matcher(regex, limits: limits)
-            ambiguousUserMatchers[name] = check
+            ambiguousUserMatchers[rule] = check
         }
         // A check that cannot finish (a match limit) leaves the client in doubt too.
         return check.match(userBytes) != .noMatch

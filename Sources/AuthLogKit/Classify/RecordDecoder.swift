@@ -39,6 +39,14 @@ public struct RecordFields {
         }
     }
 
+    /// Sets `method` and `path` from the request line when the decoder read neither, so that
+    /// the rules' tests and the event read them from one split of the line.
+    @inline(__always)
+    mutating func splitRequestIfNeeded(in bytes: UnsafeRawBufferPointer) {
+        guard method == nil, path == nil, let request else { return }
+        (method, path) = Self.split(request: request, in: bytes)
+    }
+
     /// `METHOD URI PROTO` → method and URI, split at single spaces like the servers write
     /// them. A request line without a space (`-`, a TLS handshake) has neither.
     static func split(request: Range<Int>, in bytes: UnsafeRawBufferPointer) -> (method: Range<Int>?, path: Range<Int>?) {

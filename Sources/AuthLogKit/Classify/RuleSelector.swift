@@ -10,6 +10,10 @@ import PCRE2
 /// matches is unknown, and the line is matched again with the rules after it (compiled when
 /// first needed). No built-in rule has both a pattern and tests, and the syslog wrapper
 /// resumes only past an access format's rules, so a line normally costs one PCRE2 call.
+///
+/// This runs for every candidate line, so what it reads per line is held in flat tables of
+/// plain values (`RuleTests`): no rule, part or test struct holding references is copied,
+/// which would cost a retain and a release per reference and line.
 final class RuleSelector {
     enum Selection {
         case rule(Int)
@@ -17,31 +21,52 @@ final class RuleSelector {
         case limitExceeded
     }
 
-    /// A part of the combined regex with its matcher, so one reference holds both.
+    /// A part of the combined regex with its matcher and what the selection reads of it.
     final class PartMatcher {
-        let part: RulePart
         let matcher: Matcher
+        let groups: FieldGroups
+        /// The index after the part's last rule: a resume there is the next part's start.
+        let rulesEnd: Int
+        /// The rules of each group of the part, by sentinel (`mark - ruleCount`).
+        let sentinelGroups: [Range<Int>]
 
         init(_ part: RulePart, limits: MatchLimits) {
-            self.part = part
             self.matcher = Matcher(part.regex, limits: limits)
+            self.groups = part.groups
+            self.rulesEnd = part.rules.upperBound
+            self.sentinelGroups = part.ruleGroups.map(\.rules)
         }
     }
 
-    private let rules: [CompiledRule]
     private let program: RuleProgram
     private let limits: MatchLimits
     private let parts: [PartMatcher]
+    /// The first part: every built-in format has only one (see `RuleParts`).
+    private let onlyPart: PartMatcher
     /// The rules from a given index on, compiled when a line first needs them.
     private var resumed: [Int: [PartMatcher]] = [:]
-    private let fieldRegexes: [Matcher]
+    private let ruleCount: Int
+    /// Per rule: it has a message pattern (a branch of the regex).
+    private let hasPattern: [Bool]
+    /// Per rule: the rules of its group (rules of tests only are tested before a marked one).
+    private let groupOfRule: [Range<Int>]
+    private let tests: RuleTests
 
     init(format: CompiledFormat, limits: MatchLimits) {
-        self.rules = format.rules
         self.program = format.program
         self.limits = limits
         self.parts = format.program.parts.map { PartMatcher($0, limits: limits) }
-        self.fieldRegexes = format.fieldRegexes.map { Matcher($0, limits: limits) }
+        self.onlyPart = parts[0]
+        self.ruleCount = format.rules.count
+        self.hasPattern = format.rules.map(\.hasMessagePattern)
+        var groupOfRule = format.rules.indices.map { $0..<($0 + 1) }
+        for part in format.program.parts {
+            for group in part.ruleGroups {
+                for rule in group.rules where rule < groupOfRule.count { groupOfRule[rule] = group.rules }
+            }
+        }
+        self.groupOfRule = groupOfRule
+        self.tests = RuleTests(format.rules.map(\.tests), regexes: format.fieldRegexes.map { Matcher($0, limits: limits) })
     }
 
     /// Matches `subject` (the line; or, for a non-regex decoder, the message at `offset` in
@@ -49,42 +74,69 @@ final class RuleSelector {
     /// decoder's fields) and gets the groups of the match that decided.
     func select(_ subject: UnsafeRawBufferPointer, offset: Int, record bytes: UnsafeRawBufferPointer,
                 fields: inout RecordFields, base: RecordFields) -> Selection {
-        var parts = self.parts
-        var index = 0
-        while index < parts.count {
-            let part = parts[index]
-            switch part.matcher.match(subject) {
-            case .match: break
-            case .noMatch:
-                index += 1
-                continue
-            case .limitExceeded, .failed:
-                return .limitExceeded
-            }
-            fields = base
-            part.part.groups.fill(&fields, from: part.matcher, subjectEnd: subject.count, offset: offset)
-            guard let mark = part.matcher.markNumber() else { return .none }
-            let resumeAt: Int
-            switch decide(mark: mark, in: part.part, fields: fields, bytes: bytes) {
-            case .rule(let rule): return .rule(rule)
-            case .limitExceeded: return .limitExceeded
-            case .resume(let rule): resumeAt = rule
-            }
-            if resumeAt == part.part.rules.upperBound {
-                index += 1  // the next part starts there
-                continue
-            }
+        var resumeAt = 0
+        var outcome = parts.count == 1
+            ? select(part: onlyPart, subject, offset: offset, record: bytes, fields: &fields, base: base, resumeAt: &resumeAt)
+            : select(in: parts, subject, offset: offset, record: bytes, fields: &fields, base: base, resumeAt: &resumeAt)
+        while case .none = outcome, resumeAt > 0 {
+            // Rare: a marked rule's tests failed inside a part; match again from the next rule.
             guard let rest = resumed(at: resumeAt) else { return .limitExceeded }
-            parts = rest
-            index = 0
+            resumeAt = 0
+            outcome = select(in: rest, subject, offset: offset, record: bytes, fields: &fields, base: base,
+                             resumeAt: &resumeAt)
+        }
+        return outcome
+    }
+
+    /// The parts in order (see `select(part:…)`).
+    @inline(__always)
+    private func select(in parts: [PartMatcher], _ subject: UnsafeRawBufferPointer, offset: Int,
+                        record bytes: UnsafeRawBufferPointer, fields: inout RecordFields, base: RecordFields,
+                        resumeAt: inout Int) -> Selection {
+        for part in parts {
+            let outcome = select(part: part, subject, offset: offset, record: bytes, fields: &fields, base: base,
+                                 resumeAt: &resumeAt)
+            if case .none = outcome, resumeAt == -1 {  // the next part starts where this one ended
+                resumeAt = 0
+                continue
+            }
+            return outcome
         }
         return .none
     }
 
+    /// One part: no match, or the rule its match selects. `resumeAt` is set to the rule the
+    /// selection must go on from when a marked rule's tests failed: -1 for the rule after the
+    /// part (the next part's first), else a rule inside it, whose rest is matched again.
+    @inline(__always)
+    private func select(part: PartMatcher, _ subject: UnsafeRawBufferPointer, offset: Int,
+                        record bytes: UnsafeRawBufferPointer, fields: inout RecordFields, base: RecordFields,
+                        resumeAt: inout Int) -> Selection {
+        switch part.matcher.match(subject) {
+        case .match: break
+        case .noMatch:
+            resumeAt = -1
+            return .none
+        case .limitExceeded, .failed: return .limitExceeded
+        }
+        fields = base
+        part.groups.fill(&fields, from: part.matcher, subjectEnd: subject.count, offset: offset)
+        guard let mark = part.matcher.markNumber() else { return .none }
+        let group = mark >= ruleCount ? part.sentinelGroups[mark - ruleCount] : groupOfRule[mark]
+        switch decide(mark: mark, group: group, fields: &fields, bytes: bytes) {
+        case .rule(let rule): return .rule(rule)
+        case .limitExceeded: return .limitExceeded
+        case .resume(let rule):
+            resumeAt = rule == part.rulesEnd ? -1 : rule
+            return .none
+        }
+    }
+
     /// For a decoder whose format has no message patterns: the rules' tests, in order.
     func selectByTests(record bytes: UnsafeRawBufferPointer, fields: RecordFields) -> Selection {
-        for index in rules.indices {
-            switch FieldTest.run(rules[index].tests, on: fields, in: bytes, regexes: fieldRegexes) {
+        for index in 0..<ruleCount {
+            var fields = fields
+            switch tests.run(rule: index, on: &fields, in: bytes) {
             case .holds: return .rule(index)
             case .fails: continue
             case .limitExceeded: return .limitExceeded
@@ -103,18 +155,11 @@ final class RuleSelector {
     /// The rules of the group the mark names, in order: those of tests only are tested; of
     /// those with a pattern, the ones before the marked rule did not match, the marked one did.
     @inline(__always)
-    private func decide(mark: Int, in part: RulePart, fields: RecordFields, bytes: UnsafeRawBufferPointer) -> Decision {
-        let isSentinel = mark >= rules.count
-        let group: Range<Int>
-        if isSentinel {
-            group = part.ruleGroups[mark - rules.count].rules
-        } else {
-            group = part.ruleGroups.first { $0.rules.contains(mark) }?.rules ?? mark..<(mark + 1)
-        }
+    private func decide(mark: Int, group: Range<Int>, fields: inout RecordFields, bytes: UnsafeRawBufferPointer) -> Decision {
+        let isSentinel = mark >= ruleCount
         for index in group {
-            let rule = rules[index]
-            if rule.hasMessagePattern, isSentinel || index < mark { continue }
-            switch FieldTest.run(rule.tests, on: fields, in: bytes, regexes: fieldRegexes) {
+            if hasPattern[index], isSentinel || index < mark { continue }
+            switch tests.run(rule: index, on: &fields, in: bytes) {
             case .holds: return .rule(index)
             case .limitExceeded: return .limitExceeded
             case .fails: if index == mark { return .resume(index + 1) }

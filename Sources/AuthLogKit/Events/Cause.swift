@@ -56,8 +56,12 @@ public enum Cause: String, CaseIterable, Sendable, Codable, Comparable {
 /// A count per cause, in the fixed order of `Cause.allCases`, held inline in 48 bytes: no
 /// heap allocation per tallied key, which matters with a million keys in a table.
 public struct CauseCounts: Sendable, Equatable {
-    private var counts: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
-                         UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private typealias Slots = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
+                               UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private var counts: Slots = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    /// How many causes the inline storage holds; a new cause needs one more slot above
+    /// (`CauseTests.causeCountsHaveASlotForEveryCause` fails until it has one).
+    static let capacity = MemoryLayout<Slots>.size / MemoryLayout<UInt32>.size
 
     public init() {}
 
@@ -84,14 +88,14 @@ public struct CauseCounts: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: CauseCounts) {
-        for index in 0..<12 {
+        for index in 0..<Cause.allCases.count {
             let sum = value(at: index) &+ other.value(at: index)
             withUnsafeMutableBytes(of: &counts) { $0.storeBytes(of: sum, toByteOffset: index * 4, as: UInt32.self) }
         }
     }
 
     public static func == (lhs: CauseCounts, rhs: CauseCounts) -> Bool {
-        (0..<12).allSatisfy { lhs.value(at: $0) == rhs.value(at: $0) }
+        (0..<Cause.allCases.count).allSatisfy { lhs.value(at: $0) == rhs.value(at: $0) }
     }
 
     /// Causes with a non-zero count, most frequent first (ties in the fixed cause order).

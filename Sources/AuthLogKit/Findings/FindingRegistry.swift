@@ -15,6 +15,11 @@ public enum FindingRegistry {
         UserTypoRule(),
     ]
 
+    /// The ids of the kinds of one category, in output order (for help texts that list them).
+    public static func kindIDs(in category: Finding.Category) -> [String] {
+        rules.map(\.kind).filter { $0.category == category }.map(\.rawValue)
+    }
+
     /// The registered tunables, in flag order; the command line offers one flag each.
     public static let thresholds: [FindingThreshold] = rules.flatMap(\.thresholds)
 

@@ -11,6 +11,10 @@ public enum FormatRole: String, Sendable, CaseIterable {
 }
 
 /// The server families whose access lines a detail format's lines explain (`explains = …`).
+/// Whatever it says, a detail line also explains the access lines of its own input: one file
+/// or container log holding both a server's requests and the lines saying why they failed
+/// (`docker logs`, a journal export) pairs within itself, whatever the formats' families.
+/// A detail format that names no family pairs so only.
 public enum ExplainedServers: Sendable, Equatable {
     /// Access formats of these families (`server = …`). By default a detail format explains
     /// its own family: nginx's error log, nginx's access log.

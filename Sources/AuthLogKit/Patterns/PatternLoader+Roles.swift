@@ -60,11 +60,8 @@ extension PatternLoader {
                 format.explains = .families(Set(words))
             }
         }
-        if format.explains == .families([]) {
-            throw PatternError(file: file.name, line: section.line,
-                               message: "detail format '\(name)' pairs with nothing: give it 'server = FAMILY' (the "
-                                   + "access formats of its family) or 'explains = any' / 'explains = FAMILY …'")
-        }
+        // No family named: its lines pair with access lines of their own input only (a
+        // container's log of both), which `PairingIndex` allows for every detail line.
         if let entry = section.value("layer") {
             guard let layer = RefusingLayer(rawValue: entry.value) else {
                 throw PatternError(file: file.name, line: entry.line, message: "unknown layer '\(entry.value)'; one of: "

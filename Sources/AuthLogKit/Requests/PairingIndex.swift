@@ -5,7 +5,7 @@ struct PairingIndex {
     struct RuleInfo {
         var pairBy: PairingKey
         /// Formats (interned) whose access lines the rule's lines can pair with: the access
-        /// formats of the server families its format explains.
+        /// formats of the server families its format explains (and, in their own input, any).
         var accessFormats: Set<UInt32>
         /// For `login-form`: the paths (interned) its format's login forms are POSTed to.
         var loginPaths: Set<UInt32>
@@ -98,7 +98,9 @@ struct PairingIndex {
 
     /// Whether `access` can be the request `detail` explains (time aside).
     func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo, _ strictness: Strictness = .strict) -> Bool {
-        guard info.accessFormats.contains(access.format) else { return false }
+        // The access formats its format explains, or any access line of the same input: one
+        // file or container log holding both sides of its requests.
+        guard info.accessFormats.contains(access.format) || access.input == detail.input else { return false }
         let failed = access.cause != RequestRecord.noCause
         switch info.pairBy {
         case .path, .credentials:
