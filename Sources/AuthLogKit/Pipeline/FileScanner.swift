@@ -24,15 +24,20 @@ final class FileScanner {
     /// Start offsets of the current block's lines holding NUL bytes, in order.
     private var binaryLineStarts: [Int] = []
     private var overlongRanges = [Int64](repeating: 0, count: 128)
+    /// Set for a wrapped input (a container log, the journal): the classifier gets the inner
+    /// lines; the prefilter, line numbers and skips are the outer lines'.
+    private let envelope: EnvelopeReader?
 
-    init(classifier: LineClassifier, path: String, formatForced: Bool, readsOtherFormats: Bool = false, maxLineLength: Int,
-         since: Int64? = nil, until: Int64? = nil) {
+    init(classifier: LineClassifier, path: String, formatForced: Bool, readsOtherFormats: Bool = false,
+         envelope: Envelope? = nil, maxLineLength: Int, since: Int64? = nil, until: Int64? = nil) {
         self.since = since
         self.until = until
         self.classifier = classifier
         self.stats = FileStats(path: path, format: classifier.format.name)
         self.stats.formatForced = formatForced
-        let wanted = readsOtherFormats ? classifier.linesWantedWithOtherFormats : classifier.linesWanted
+        var wanted = readsOtherFormats ? classifier.linesWantedWithOtherFormats : classifier.linesWanted
+        if let envelope { wanted = envelope.outerLines(wanted: wanted) }
+        self.envelope = envelope.map { EnvelopeReader($0, maxLineLength: maxLineLength) }
         self.prefilter = LiteralPrefilter(literals: wanted.literals, namedUsers: wanted.namedUsers)
         self.matchesEveryLine = wanted.everyLine
         self.maxLineLength = maxLineLength
@@ -80,7 +85,8 @@ final class FileScanner {
             var start = 0
             for _ in 0..<16 where start < min(block.count, 16 << 10) && stats.firstLineTime == nil {
                 let end = ByteSearch.first(0x0A, in: base, from: start, to: block.count) ?? block.count
-                stats.firstLineTime = classifier.time(of: UnsafeRawBufferPointer(rebasing: block[start..<min(end, start + 4096)]))
+                let line = UnsafeRawBufferPointer(rebasing: block[start..<min(end, start + 4096)])
+                stats.firstLineTime = envelope.map { firstLineTime(inside: line, $0.envelope) } ?? classifier.time(of: line)
                 start = end + 1
             }
         }
@@ -96,7 +102,8 @@ final class FileScanner {
         var binaryIndex = 0
         while counted < end {
             let candidate: Range<Int>
-            if matchesEveryLine {
+            // A wrapped line's held part may be continued by a line holding no literal.
+            if matchesEveryLine || envelope?.holdsPart == true {
                 let lineEnd = ByteSearch.first(0x0A, in: base, from: counted, to: end) ?? end
                 candidate = counted..<lineEnd
             } else {
@@ -104,7 +111,7 @@ final class FileScanner {
                 candidate = found
             }
             linesBeforeCounted = countLines(bytes, from: counted, to: candidate.lowerBound, linesBefore: linesBeforeCounted)
-            let lineNumber = linesBeforeCounted + 1
+            var lineNumber = linesBeforeCounted + 1
             counted = min(end, candidate.upperBound + 1)
             linesBeforeCounted += 1
 
@@ -120,7 +127,19 @@ final class FileScanner {
             }
             var lineEnd = candidate.upperBound
             if lineEnd > candidate.lowerBound, block[lineEnd - 1] == 0x0D { lineEnd -= 1 }  // CRLF
-            let line = UnsafeRawBufferPointer(rebasing: block[candidate.lowerBound..<lineEnd])
+            var line = UnsafeRawBufferPointer(rebasing: block[candidate.lowerBound..<lineEnd])
+            if let envelope {
+                switch envelope.unwrap(line, lineNumber: lineNumber) {
+                case .inner(let inner, let firstLine):
+                    line = inner
+                    if firstLine > 0 { lineNumber = firstLine }
+                case .nothing: continue
+                case .tooLong(let firstLine):
+                    stats.skip(.tooLong, line: firstLine)
+                    continue
+                case .outer: break
+                }
+            }
             switch classifier.classify(line, file: stats.path, lineNumber: lineNumber) {
             case .event(let event):
                 guard inWindow(event.time) else {
@@ -144,6 +163,14 @@ final class FileScanner {
         }
         linesCounted = linesBeforeCounted
         stats.lines = linesCounted
+    }
+
+    /// The time of a wrapped first line: the inner line's own, else the envelope's (the
+    /// journal's, which the syslog form it is put in carries).
+    private func firstLineTime(inside line: UnsafeRawBufferPointer, _ envelope: Envelope) -> Int64? {
+        guard case .inner(let inner, _) = EnvelopeReader(envelope, maxLineLength: maxLineLength)
+            .unwrap(line, lineNumber: 0) else { return nil }
+        return classifier.time(of: inner)
     }
 
     /// Inside --since/--until, or no window asked for (a line without a time is then outside).

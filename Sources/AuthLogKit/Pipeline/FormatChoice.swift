@@ -15,6 +15,8 @@ struct FormatChoice {
         var forced: Bool
         /// The sample mixes formats: every line goes to the classifier (see `FormatDetector`).
         var mixed: Bool
+        /// The lines are wrapped (a container log, the journal): `format` is the inner lines'.
+        var envelope: Envelope? = nil
     }
 
     /// The forced format, or the one `sample` (the input's first bytes) is in.
@@ -26,6 +28,7 @@ struct FormatChoice {
             return .success(Chosen(format: format, forced: true, mixed: false))
         }
         if sample.isEmpty { return .success(Chosen(format: nil, forced: false, mixed: false)) }
+        if let envelope = Envelope.detect(sample: sample) { return choose(inside: envelope, sample: sample, input: input) }
         guard let detected = FormatDetector(formats: patterns.formats).detectWithMix(sample: sample, path: input.path) else {
             let reason = input.isExplicit
                 ? "not a log format authlog knows (formats: \(patterns.formatNames.joined(separator: ", ")); choose one with --log-format)"
@@ -33,5 +36,28 @@ struct FormatChoice {
             return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
         }
         return .success(Chosen(format: detected.format, forced: false, mixed: detected.mixed))
+    }
+
+    /// A wrapped input: the format of the inner lines of the sample. Its lines are always
+    /// read as a mix (every line any format wants reaches the classifier): one container's
+    /// log holds the access and the error lines of its server.
+    private func choose(inside envelope: Envelope, sample: UnsafeRawBufferPointer, input: LogInput) -> Result<Chosen, UnscannedInput> {
+        let reader = EnvelopeReader(envelope, maxLineLength: FormatChoice.sampleSize)
+        var inner: [UInt8] = []
+        var start = 0
+        while start < sample.count {
+            let end = sample[start...].firstIndex(of: 0x0A) ?? sample.count
+            if case .inner(let bytes, _) = reader.unwrap(UnsafeRawBufferPointer(rebasing: sample[start..<end]), lineNumber: 0) {
+                inner += bytes
+                inner.append(0x0A)
+            }
+            start = end + 1
+        }
+        let detected = inner.withUnsafeBytes { FormatDetector(formats: patterns.formats).detectWithMix(sample: $0, path: input.path) }
+        guard let detected else {
+            let reason = "a \(envelope.rawValue) log whose lines are in no format authlog knows"
+            return .failure(UnscannedInput(path: input.path, reason: reason, isError: input.isExplicit))
+        }
+        return .success(Chosen(format: detected.format, forced: false, mixed: true, envelope: envelope))
     }
 }

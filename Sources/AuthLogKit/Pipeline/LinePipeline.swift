@@ -8,7 +8,8 @@ import Darwin
 ///
 ///     bytes:       a chunk of a regular file (pread)  │ a stream, a gzip archive │ a followed file's new bytes
 ///     lines:       ChunkReader                        │ LineBlockReader          │ FollowSession's partial-line join
-///     format:      FormatChoice (planned for a file; sampled here for a stream; sampled by follow)
+///     format:      FormatChoice (planned for a file; sampled here for a stream; sampled by follow);
+///                  a wrapped input (container log, journal) is unwrapped by an EnvelopeReader
 ///     classify:    FileScanner: binary and overlong lines skipped and counted, literal prefilter,
 ///                  LineClassifier (every format for lines the file's own rejects), --since/--until
 ///     sinks:       EventSink: record(event) · attempt(cause = none) · taskEnded(lines)
@@ -28,16 +29,19 @@ struct LinePipeline: Sendable {
     }
 
     /// The classifying stage for one stretch of `path`, read as `chosen` says.
-    func makeScanner(_ classifier: LineClassifier, path: String, forced: Bool, mixed: Bool) -> FileScanner {
+    func makeScanner(_ classifier: LineClassifier, path: String, forced: Bool, mixed: Bool,
+                     envelope: Envelope? = nil) -> FileScanner {
         FileScanner(classifier: classifier, path: path, formatForced: forced, readsOtherFormats: mixed,
-                    maxLineLength: options.maxLineLength, since: options.since, until: options.until)
+                    envelope: envelope, maxLineLength: options.maxLineLength, since: options.since, until: options.until)
     }
 
     /// One chunk of a regular file, read with pread(2) into the worker's buffer.
     func readChunk<Sink: EventSink>(_ input: LogInput, range: Range<Int>, size: Int, format: CompiledFormat, forced: Bool,
-                                    mixed: Bool, worker: WorkerState, into sink: inout Sink) -> TaskOutcome {
+                                    mixed: Bool, envelope: Envelope? = nil, worker: WorkerState,
+                                    into sink: inout Sink) -> TaskOutcome {
         var outcome = TaskOutcome()
-        let scanner = makeScanner(worker.classifier(for: format), path: input.path, forced: forced, mixed: mixed)
+        let scanner = makeScanner(worker.classifier(for: format), path: input.path, forced: forced, mixed: mixed,
+                                  envelope: envelope)
         scanner.readsFileStart = range.lowerBound == 0
         let descriptor = input.open()
         if descriptor < 0 {
@@ -120,7 +124,7 @@ struct LinePipeline: Sendable {
             return outcome
         }
         let scanner = makeScanner(worker.classifier(for: format), path: input.path, forced: chosen.forced,
-                                  mixed: chosen.mixed)
+                                  mixed: chosen.mixed, envelope: chosen.envelope)
         scanner.readsFileStart = input.byteRange == nil
         let reader = sample.withUnsafeBytes { buffer in
             LineBlockReader(source: FailingAfterSample(source, error: sampleError),

@@ -23,6 +23,8 @@ struct PlannedInput {
     /// Its first lines mix formats: every line goes to the classifier, not only the lines
     /// holding one of its own format's literals.
     var readsOtherFormats = false
+    /// Its lines are wrapped (a container log, the journal) and read through this envelope.
+    var envelope: Envelope? = nil
 
     /// Where reading this input stops: the planned size, or the end of its byte range.
     var plannedEnd: Int {
@@ -77,7 +79,8 @@ struct ScanPlanner {
             }
             return .success(PlannedInput(input: input, source: .regular(size: Int(info.st_size), format: format,
                                                                         forced: chosen.forced), isRegularFile: true,
-                                         readsOtherFormats: chosen.mixed))
+                                         readsOtherFormats: chosen.mixed,
+                                         envelope: chosen.envelope))
         case .failure(let failure):
             return .failure(failure)
         }

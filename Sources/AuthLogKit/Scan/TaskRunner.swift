@@ -36,7 +36,7 @@ struct TaskRunner: Sendable {
         switch (task, plan.source) {
         case (.chunk(_, let range), .regular(let size, let format, let forced)):
             pipeline.readChunk(plan.input, range: range, size: size, format: format, forced: forced,
-                               mixed: plan.readsOtherFormats, worker: worker, into: &sink)
+                               mixed: plan.readsOtherFormats, envelope: plan.envelope, worker: worker, into: &sink)
         case (.stream, .stream(let gzip)):
             pipeline.readStream(plan.input, gzip: gzip, held: plan.held, worker: worker, into: &sink)
         default:
