@@ -16,7 +16,8 @@ struct FollowCommand: ParsableCommand {
             as scan finds them). Lines still written to a renamed file are read for \
             --rotation-grace. Existing files are read from their end unless --from-start: \
             lines written while follow was not running are not reported (summary --state \
-            covers every line, run after run).
+            covers every line, run after run). `follow -` reads standard input (a pipe) from \
+            its start to its end, its format (journalctl -o json included) told from its first lines.
 
             ALERTS
               --alert 'ip>=20/5m' fires once when one address has 20 failures
@@ -41,6 +42,7 @@ struct FollowCommand: ParsableCommand {
             EXAMPLES
               authlog follow /var/log/nginx/access.log /var/log/nginx/error.log
               authlog follow --output ndjson /var/log/nginx | vector …
+              journalctl -f -o json -u nginx | authlog follow -
               authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' \\
                 --exec /usr/local/bin/block-ip /var/log/nginx
               authlog follow --alert 'ip>=20/5m' \\
@@ -48,7 +50,7 @@ struct FollowCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("Log files or directories to follow.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Log files or directories to follow; - for standard input (a pipe, e.g. journalctl -f -o json).", valueName: "path"))
     var paths: [String]
 
     @Option(name: [.short, .long], help: FollowStreamOutput.help)
@@ -83,7 +85,9 @@ struct FollowCommand: ParsableCommand {
 
     func validate() throws {
         _ = try followOptions()
-        if paths.contains("-") { throw ValidationError("follow reads files and directories, not standard input") }
+        if paths.contains("-"), paths.count > 1 {
+            throw ValidationError("follow - reads standard input alone: follow files and a pipe in two runs")
+        }
     }
 
     /// The options, checked: a malformed or absurd value, or an --exec program that cannot

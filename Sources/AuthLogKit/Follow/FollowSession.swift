@@ -70,6 +70,7 @@ public final class FollowSession {
     /// SIGUSR1 prints the overview; so does SIGHUP (logrotate's postrotate sends it), which
     /// also makes every name be looked at again.
     public func run(paths: [String]) {
+        if paths == [PipeTail.path] { return runOnStandardInput() }
         for path in paths {
             var info = stat()
             if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
@@ -131,15 +132,18 @@ public final class FollowSession {
                 tick(startup: false)
             }
             executor?.poll()
-            if let next = nextSummary, Date().timeIntervalSince1970 >= next {
-                output?.summary(aggregate, final: false)
-                // Late (a long read, a suspended process): the next one is an interval from
-                // now, not a burst of the ones missed.
-                let every = options.summaryEvery ?? 60
-                let now = Date().timeIntervalSince1970
-                nextSummary = next + every > now ? next + every : now + every
-            }
+            summarizeIfDue(&nextSummary)
         }
+    }
+
+    /// The --summary-every overview, when it is due. Late (a long read, a suspended process):
+    /// the next one is an interval from now, not a burst of the ones missed.
+    func summarizeIfDue(_ nextSummary: inout Double?) {
+        guard let next = nextSummary, Date().timeIntervalSince1970 >= next else { return }
+        output?.summary(aggregate, final: false)
+        let every = options.summaryEvery ?? 60
+        let now = Date().timeIntervalSince1970
+        nextSummary = next + every > now ? next + every : now + every
     }
 
     static func directory(of path: String) -> String {
