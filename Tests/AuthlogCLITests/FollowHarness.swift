@@ -15,7 +15,8 @@ final class Follower: @unchecked Sendable {
     static let patience: TimeInterval = 20
 
     /// Starts follow and waits until it has looked at its files once (its "following" note).
-    init(_ arguments: [String], ndjson: Bool = true, waitUntilReady: Bool = true) throws {
+    /// `standardInput`: a pipe the test writes to (`follow -`); /dev/null otherwise.
+    init(_ arguments: [String], ndjson: Bool = true, waitUntilReady: Bool = true, standardInput: Pipe? = nil) throws {
         process.executableURL = CommandLineTests.executable
         process.arguments = ["follow"] + (ndjson ? ["--output", "ndjson"] : []) + arguments
         var environment = ProcessInfo.processInfo.environment
@@ -24,7 +25,7 @@ final class Follower: @unchecked Sendable {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = standardInput ?? FileHandle.nullDevice
         out.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard let self else { return }
