@@ -112,6 +112,7 @@ extension ServerFormats {
                                         configuration: configuration(files: configFiles, readDefaults: readDefaults))
         guard let logFormat, let inline = try inlineFormat(logFormat) else { return (formats, nil) }
         if let builtin = inline.builtinEquivalent { return (formats, builtin) }
-        return (formats, try formats.add(inline))
+        let name = try formats.add(inline)
+        return (formats, name)
     }
 }
