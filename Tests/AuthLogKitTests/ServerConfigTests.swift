@@ -143,4 +143,25 @@ import Testing
         let timed = try #require(try ServerFormats.inlineFormat("nginx:$remote_addr $host $remote_user [$time_iso8601] \"$request\" $status"))
         #expect(timed.builtinEquivalent == nil)
     }
+
+    @Test func anApacheLayoutWithTheForwardedForFirstReadsTheClientAfterIt() throws {
+        let server = try Self.serverFormats("apache/apache2.conf")
+        let patterns = try CompiledPatterns(server.patterns)
+        let apacheCombined = Self.requests.map {
+            "\($0.ip) - \($0.user) [\(Self.clfTime($0.second))] \"\($0.request)\" \($0.status) 512 \"-\" \"curl/8.5.0\"\n"
+        }.joined()
+        let expected = try Self.events(apacheCombined, patterns: patterns, format: "apache-access")
+        #expect(expected.count == 24)
+        // No forwarded-for, one address, several: the client is the address after them.
+        let forwarded = ["-", "198.51.100.1", "198.51.100.1, 10.0.0.1"]
+        let proxied = Self.requests.enumerated().map { index, request in
+            String(format: "%@ %@ %@ 2026-11-20T06:25:%02d+0000 \"%@\" %d 512 1234 \"curl/8.5.0\"\n",
+                   forwarded[index % 3], request.ip, request.user, request.second, request.request, request.status)
+        }.joined()
+        #expect(try Self.events(proxied, patterns: patterns) == expected)
+        let forged = "6.6.6.6 - 2026-11-20T06:25:00+0000 \"GET / HTTP/1.1\" 401 1 1 \"x\" 192.0.2.1 - "
+            + "2026-11-20T06:25:00+0000 \"GET /admin/ HTTP/1.1\" 401 512 1234 \"curl/8.5.0\"\n"
+        #expect(try Self.events(forged, patterns: patterns, format: "apache-config:proxied").isEmpty,
+                "a forwarded-for that is no address list leaves the line unread, never read with its client")
+    }
 }
