@@ -9,7 +9,8 @@ struct CommonScanOptions: ParsableArguments {
     var top: Int = 10
 
     @Option(name: .customLong("log-format"), help: ArgumentHelp(
-        "Read every input as this format instead of detecting it (see 'authlog patterns').", valueName: "name"),
+        "Read every input as this format instead of detecting it (see 'authlog patterns'), or as a format string: "
+            + "'nginx:$remote_addr … $status' (log_format) or 'apache:%h … %>s' (LogFormat).", valueName: "name"),
         completion: .list(CompletionValues.builtinFormatNames))
     var logFormat: String?
 
@@ -79,12 +80,15 @@ struct CommonScanOptions: ParsableArguments {
 
     /// The compiled patterns and the scan options these flags describe.
     func prepare() throws -> (CompiledPatterns, ScanOptions) {
-        let patterns = try patternOptions.compiled()
+        let loaded = try patternOptions.loaded(logFormat: logFormat)
+        let patterns = loaded.compiled
+        let logFormat = loaded.inlineFormat ?? logFormat
         if let logFormat, patterns.format(named: logFormat) == nil {
             throw ValidationError("unknown log format '\(logFormat)'; known: \(patterns.formatNames.joined(separator: ", "))")
         }
         var options = ScanOptions()
         options.formatOverride = logFormat
+        options.formatsByPath = loaded.server.formatsByPath
         options.timeZone = timeZone
         options.matchLimits.matchLimit = matchLimit
         options.maxLineLength = maxLine

@@ -6,6 +6,10 @@ struct PatternsCommand: ParsableCommand {
         commandName: "patterns",
         abstract: "List the log formats and rules authlog knows, or test rules against annotated samples.",
         discussion: """
+            With --server-config, the formats derived from the servers' configurations are \
+            listed with the regex of each (fragments such as <HOST> as in the pattern files), \
+            and the access logs read with them.
+
             With --test, each sample log is scanned and every '# expect:' annotation in it is \
             checked (see samples/ and the README), the way fail2ban-regex checks a filter: \
             write a sample for a new rule before trusting it on real logs.
@@ -23,10 +27,12 @@ struct PatternsCommand: ParsableCommand {
     var samples: [String] = []
 
     func run() throws {
-        let compiled = try patternOptions.compiled()
+        let loaded = try patternOptions.loaded()
+        let compiled = loaded.compiled
         let output = ReportOutput.standardOutput()
         guard !samples.isEmpty else {
-            list(compiled, to: output)
+            if patternOptions.serverConfigs.isEmpty { list(compiled, to: output) }
+            listServerFormats(loaded.server, to: output)
             try output.flush()
             return
         }
@@ -54,6 +60,23 @@ struct PatternsCommand: ParsableCommand {
             for rule in format.rules {
                 output.write("    \(rule.id)  → \(rule.cause?.rawValue ?? "none (request record)")\(rule.status.map { " (\($0))" } ?? "")\n")
             }
+        }
+    }
+
+    /// The formats the servers' configurations define: each with its head and detect regex.
+    private func listServerFormats(_ server: ServerFormats, to output: ReportOutput) {
+        for format in server.derived {
+            guard let definition = server.patterns.format(named: format.formatName) else { continue }
+            output.write("\(format.formatName)  (\(format.source))\n")
+            output.write("    head:   \(definition.head.text)\n")
+            output.write("    detect: \(definition.detect.text)\n")
+            output.write("    rules:  \(definition.rules.map(\.id).joined(separator: ", "))\n")
+        }
+        for (format, reason) in server.unusable {
+            output.write("\(format.formatName)  (\(format.source)): not read: \(reason)\n")
+        }
+        for (path, format) in server.formatsByPath.sorted(by: { $0.key < $1.key }) {
+            output.write("\(TerminalText.escape(path)) is read as \(format)\n")
         }
     }
 }

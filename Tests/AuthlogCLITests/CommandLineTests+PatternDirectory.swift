@@ -44,3 +44,40 @@ extension CommandLineTests {
         #expect(result.stderr.contains("role = detail"))
     }
 }
+
+/// Formats from the servers' configurations and inline format strings, as the user gives them.
+@Suite struct ServerConfigCommandLineTests {
+    let cli = CommandLineTests()
+    static let timedLine = "192.0.2.9 www.example.com admin [2026-11-20T06:25:14+00:00] \"GET /admin/ HTTP/1.1\" 401 179\n"
+
+    @Test func anInlineNginxFormatReadsItsLines() throws {
+        let result = try cli.run(["scan", "--no-server-config", "--output", "ndjson", "--log-format",
+                                  "nginx:$remote_addr $host $remote_user [$time_iso8601] \"$request\" $status", "-"],
+                                 stdin: Self.timedLine)
+        #expect(result.status == 0, "\(result.stderr)")
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(event["ip"] as? String == "192.0.2.9")
+        #expect(event["user"] as? String == "admin")
+        #expect(event["format"] as? String == "nginx-config:inline" && event["cause"] as? String == "http-401")
+        #expect(event["time"] as? String == "2026-11-20T06:25:14Z")
+        // Without the format string the line is in no format authlog knows.
+        let unknown = try cli.run(["scan", "--no-server-config", "--output", "ndjson", "-"], stdin: Self.timedLine)
+        #expect(unknown.stdout.isEmpty)
+    }
+
+    @Test func aFormatStringThatCannotBeReadIsAUsageError() throws {
+        let result = try cli.run(["scan", "--log-format", "nginx:$remote_addr [${time_local] $status", "-"], stdin: "")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--log-format:1: log_format: '${time_local] $status' has no closing '}'"))
+    }
+
+    @Test func patternsListsTheFormatsOfAConfiguration() throws {
+        let config = "Tests/Fixtures/server-config/nginx/nginx.conf"
+        let result = try cli.run(["patterns", "--server-config", config])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("nginx-config:timed  (\(config):12)"))
+        #expect(result.stdout.contains("    head:   <BOM><HOST>\\ [^ ]*?\\ (?<user><LOG_USER>)"))
+        #expect(result.stdout.contains("/srv/logs/timed.log is read as nginx-config:timed"))
+        #expect(!result.stdout.contains("nginx-error"), "only the configuration's formats")
+    }
+}

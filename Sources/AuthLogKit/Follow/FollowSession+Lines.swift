@@ -112,7 +112,8 @@ extension FollowSession {
             got = max(0, sample.withUnsafeMutableBytes { pread(tail.descriptor, $0.baseAddress, $0.count, 0) })
         }
         let choice = sample.withUnsafeBytes { raw in
-            FormatChoice(patterns: patterns, formatOverride: scanOptions.formatOverride)
+            FormatChoice(patterns: patterns, formatOverride: scanOptions.formatOverride,
+                         formatsByPath: scanOptions.formatsByPath)
                 .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<got]), input: LogInput(path: tail.path, isExplicit: true))
         }
         switch choice {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Which format an input's lines are classified as: the one forced with --log-format, or the
 /// one detected from a sample of its first bytes. The one place that decides it, for the
 /// regular files a scan plans, the streams it reads, and the files follow reads.
@@ -5,6 +7,8 @@ struct FormatChoice {
     let patterns: CompiledPatterns
     /// `--log-format`: every input is read as this format, nothing is sampled.
     let formatOverride: String?
+    /// `access_log PATH NAME` of the server's configuration: that file is in that format.
+    var formatsByPath: [String: String] = [:]
 
     /// Bytes of an input's start that detection looks at.
     static let sampleSize = 64 << 10
@@ -19,9 +23,19 @@ struct FormatChoice {
         var envelope: Envelope? = nil
     }
 
+    /// The format the server's configuration writes this file in, if it names the file.
+    private func configuredFormat(of input: LogInput) -> String? {
+        guard !formatsByPath.isEmpty, !input.isStandardInput else { return nil }
+        // The configuration names absolute paths; a relative input is resolved against the
+        // working directory (once per input, never per line).
+        let absolute = input.path.hasPrefix("/") ? input.path
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(input.path)
+        return formatsByPath[(absolute as NSString).standardizingPath]
+    }
+
     /// The forced format, or the one `sample` (the input's first bytes) is in.
     func choose(sample: UnsafeRawBufferPointer, input: LogInput) -> Result<Chosen, UnscannedInput> {
-        if let name = formatOverride {
+        if let name = formatOverride ?? configuredFormat(of: input) {
             guard let format = patterns.format(named: name) else {
                 return .failure(UnscannedInput(path: input.path, reason: "unknown format '\(name)'", isError: true))
             }

@@ -110,7 +110,8 @@ struct LinePipeline: Sendable {
         }
         let chosen: FormatChoice.Chosen
         switch sample.withUnsafeBytes({ raw in
-            FormatChoice(patterns: patterns, formatOverride: options.formatOverride)
+            FormatChoice(patterns: patterns, formatOverride: options.formatOverride,
+                         formatsByPath: options.formatsByPath)
                 .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<sampled]), input: input)
         }) {
         case .success(let value): chosen = value

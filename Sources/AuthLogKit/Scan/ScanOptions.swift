@@ -5,6 +5,9 @@ import PCRE2
 public struct ScanOptions: Sendable {
     /// Read every input as this format instead of detecting it.
     public var formatOverride: String?
+    /// Files the server's configuration names with a format of its own (`access_log PATH
+    /// main;`), by path: read with that format instead of detecting one.
+    public var formatsByPath: [String: String] = [:]
     /// The zone of timestamps that carry none (nginx and Apache error logs, syslog).
     public var timeZone: TimeZone = .current
     /// "Now", for syslog timestamps that have no year.

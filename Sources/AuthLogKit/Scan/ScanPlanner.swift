@@ -89,7 +89,8 @@ struct ScanPlanner {
     /// The forced format, or the detected one; nil format for an empty input.
     func chooseFormat(sample: [UInt8], count: Int, input: LogInput) -> Result<FormatChoice.Chosen, UnscannedInput> {
         sample.withUnsafeBytes { raw in
-            FormatChoice(patterns: patterns, formatOverride: options.formatOverride)
+            FormatChoice(patterns: patterns, formatOverride: options.formatOverride,
+                         formatsByPath: options.formatsByPath)
                 .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<count]), input: input)
         }
     }

@@ -1,0 +1,161 @@
+import Foundation
+
+/// Reads the parts of an Apache configuration that say how access logs are written:
+/// `LogFormat "…" NAME`, `CustomLog PATH NAME|"format"`, `Include`/`IncludeOptional GLOB`
+/// (relative to the server root: the directory of the main file), and `${VAR}` from the
+/// `envvars` file beside it (Debian's `APACHE_LOG_DIR`). Lines ending in `\` continue.
+struct ApacheConfigReader {
+    var configuration = ServerConfiguration()
+    let serverRoot: String
+    /// From `envvars` (`export APACHE_LOG_DIR=/var/log/apache2$SUFFIX`), then `Define`.
+    var variables: [String: String] = [:]
+
+    init(root path: String) {
+        serverRoot = (path as NSString).deletingLastPathComponent
+        let envvars = (serverRoot as NSString).appendingPathComponent("envvars")
+        if let text = try? ServerConfiguration.readText(envvars) { variables = Self.environment(text) }
+    }
+
+    /// Whether a configuration is Apache's: its directives are capitalised words at the start
+    /// of a line, which nginx's (`log_format`, `include … ;`) never are.
+    static func looksLikeApache(_ text: String) -> Bool {
+        let directives = ["LogFormat ", "CustomLog ", "ServerRoot ", "IncludeOptional ", "Include ", "<VirtualHost",
+                          "<Directory", "LoadModule ", "Listen ", "ErrorLog "]
+        for line in text.split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if directives.contains(where: { trimmed.hasPrefix($0) }) { return true }
+        }
+        return false
+    }
+
+    mutating func read(file path: String, text: String, depth: Int = 0) throws(LogFormatError) {
+        configuration.files.append(path)
+        var pending = ""
+        var pendingLine = 0
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var line = String(raw)
+            if line.hasSuffix("\r") { line.removeLast() }
+            if pending.isEmpty { pendingLine = index + 1 }
+            if line.hasSuffix("\\") {
+                pending += line.dropLast()
+                continue
+            }
+            let whole = pending + line
+            pending = ""
+            let words = Self.words(substitute(whole))
+            guard let name = words.first, !name.hasPrefix("#") else { continue }
+            try directive(name.lowercased(), Array(words.dropFirst()), file: path, line: pendingLine, depth: depth)
+        }
+    }
+
+    private mutating func directive(_ name: String, _ arguments: [String], file: String, line: Int,
+                                    depth: Int) throws(LogFormatError) {
+        switch name {
+        case "logformat":
+            // A LogFormat without a name sets the default of TransferLog, which is rare: skipped.
+            guard arguments.count >= 2 else { return }
+            let layout = try ApacheLogFormat.layout(arguments[0], file: file, line: line)
+            configuration.add(DerivedFormat(configName: arguments[1], server: .apache, layout: layout,
+                                            escapesBackslashes: true,
+                                            source: PatternSource(file: file, line: line, column: 1)))
+        case "customlog":
+            guard arguments.count >= 2, !arguments[0].hasPrefix("|") else { return }
+            let path = arguments[0].hasPrefix("/") ? arguments[0]
+                : (serverRoot as NSString).appendingPathComponent(arguments[0])
+            var format = arguments[1]
+            if format.contains("%") {
+                // An inline format string is a format of its own, named after its line.
+                let layout = try ApacheLogFormat.layout(format, file: file, line: line)
+                let inline = DerivedFormat(configName: "\((file as NSString).lastPathComponent):\(line)", server: .apache,
+                                           layout: layout, escapesBackslashes: true,
+                                           source: PatternSource(file: file, line: line, column: 1))
+                configuration.add(inline)
+                format = inline.configName
+            }
+            configuration.accessLogs.append((path, format, .apache))
+        case "include", "includeoptional":
+            guard let pattern = arguments.first else { return }
+            guard depth < ServerConfiguration.maximumIncludeDepth else {
+                throw LogFormatError(file: file, line: line, message: "Include nested more than "
+                                         + "\(ServerConfiguration.maximumIncludeDepth) deep (does it include itself?)")
+            }
+            for included in ServerConfiguration.expand(pattern, relativeTo: serverRoot) {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: included, isDirectory: &isDirectory), isDirectory.boolValue {
+                    continue
+                }
+                guard let text = try? ServerConfiguration.readText(included) else { continue }
+                try read(file: included, text: text, depth: depth + 1)
+            }
+        case "define":
+            if arguments.count >= 2 { variables[arguments[0]] = arguments[1] }
+        default:
+            return
+        }
+    }
+
+    /// `${NAME}` replaced by its value; an unknown one is left as written.
+    func substitute(_ line: String) -> String {
+        guard line.contains("${") else { return line }
+        var result = line
+        for (name, value) in variables { result = result.replacingOccurrences(of: "${\(name)}", with: value) }
+        return result
+    }
+
+    /// Words split at white space; `"…"` keeps its spaces and `\"` inside it is a quote.
+    static func words(_ line: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quoted = false
+        var characters = Array(line)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\\", let next = characters.first, next == "\"" || next == "\\" {
+                    current.append(next)
+                    characters.removeFirst()
+                } else if character == "\"" {
+                    quoted = false
+                } else {
+                    current.append(character)
+                }
+            } else if character == " " || character == "\t" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else if character == "\"" && !inWord {
+                quoted = true
+                inWord = true
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    /// `export NAME=value` lines of a shell file (`$NAME` and `${NAME}` of earlier lines
+    /// expanded; `$SUFFIX`, empty unless set, as Debian's apache2ctl leaves it).
+    static func environment(_ text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for raw in text.split(separator: "\n") {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            guard line.hasPrefix("export ") else { continue }
+            line.removeFirst("export ".count)
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            let name = String(line[..<equals])
+            var value = String(line[line.index(after: equals)...])
+            if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+                value = String(value.dropFirst().dropLast())
+            }
+            for (known, replacement) in values.sorted(by: { $0.key.count > $1.key.count }) {
+                value = value.replacingOccurrences(of: "${\(known)}", with: replacement)
+                    .replacingOccurrences(of: "$\(known)", with: replacement)
+            }
+            value = value.replacingOccurrences(of: "$SUFFIX", with: "").replacingOccurrences(of: "${SUFFIX}", with: "")
+            values[name] = value
+        }
+        return values
+    }
+}
