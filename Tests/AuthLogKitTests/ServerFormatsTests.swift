@@ -11,7 +11,7 @@ import Testing
     static let formats = ["haproxy", "ingress-nginx", "traefik-access", "nginx-proxy-manager", "npmplus",
                           "litespeed-error", "lighttpd-error", "wp-fail2ban"]
     static let sampleFiles = formats.map { repositoryRoot.appendingPathComponent("samples/\($0).log").path }
-        + [repositoryRoot.appendingPathComponent("samples/haproxy-syslog.log").path]
+        + [repositoryRoot.appendingPathComponent("samples/servers-syslog.log").path]
 
     /// Writes the files into a temporary directory and scans it with the built-in patterns.
     func scan(files: [String: String]) throws -> ScanReport {
