@@ -21,12 +21,19 @@ extension PatternLoaderTests {
         let set = try PatternLoader.load()
         let roles = Dictionary(uniqueKeysWithValues: set.formats.map { ($0.name, "\($0.role)/\($0.server ?? "-")") })
         #expect(roles == ["nginx-access": "access/nginx", "nginx-error": "detail/nginx", "apache-access": "access/apache",
-                          "apache-error": "detail/apache", "wordpress": "detail/wordpress", "syslog": "access/-"])
-        #expect(set.accessFormats.map(\.name) == ["apache-access", "nginx-access"], "syslog wraps, it records nothing itself")
-        #expect(set.detailFormatNames == ["nginx-error", "apache-error", "wordpress"])
+                          "apache-error": "detail/apache", "wordpress": "detail/wordpress", "syslog": "access/-",
+                          // The other servers' formats (ServerFormatsTests); the proxies built on nginx are nginx's.
+                          "haproxy": "access/haproxy", "ingress-nginx": "access/nginx", "traefik-access": "access/traefik",
+                          "nginx-proxy-manager": "access/nginx", "npmplus": "access/nginx",
+                          "litespeed-error": "detail/litespeed", "lighttpd-error": "detail/lighttpd",
+                          "wp-fail2ban": "detail/wordpress"])
+        let nginxFamily = ["ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus"]
+        let allAccess = ["apache-access", "haproxy", "ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus", "traefik-access"]
+        #expect(set.accessFormats.map(\.name) == allAccess, "syslog wraps, it records nothing itself")
+        #expect(set.detailFormatNames == ["nginx-error", "apache-error", "wordpress", "litespeed-error", "lighttpd-error", "wp-fail2ban"])
         let wordpress = try #require(set.format(named: "wordpress"))
-        #expect(set.accessFormats(explainedBy: wordpress).map(\.name) == ["apache-access", "nginx-access"])
-        #expect(set.accessFormats(explainedBy: try #require(set.format(named: "nginx-error"))).map(\.name) == ["nginx-access"])
+        #expect(set.accessFormats(explainedBy: wordpress).map(\.name) == allAccess)
+        #expect(set.accessFormats(explainedBy: try #require(set.format(named: "nginx-error"))).map(\.name) == nginxFamily)
         #expect(set.loginFormPaths == ["/wp-login.php", "/xmlrpc.php"])
         #expect(wordpress.layer == .wordpress)
         #expect(wordpress.applicationPaths.contains("/wp-json/wp/v2/posts") && wordpress.applicationPaths.contains("/xmlrpc.php"))
@@ -48,7 +55,8 @@ extension PatternLoaderTests {
         let explained = try load(format("role = detail\nexplains = nginx apache"))
         #expect(explained.format(named: "made-up")?.explains == .families(["nginx", "apache"]))
         let own = try load(format("role = detail\nserver = nginx"))
-        #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name) == ["nginx-access"])
+        #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name)
+                == ["ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus"])
         let any = try load(format("role = detail\nexplains = any"))
         #expect(any.format(named: "made-up")?.explains == .any)
         // An access format added by a user pairs with the error log of its family at once.

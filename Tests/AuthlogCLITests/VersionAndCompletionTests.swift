@@ -47,7 +47,10 @@ import Testing
         }
         // bash offers them exactly where they apply: --log-format's list is the formats.
         let bash = try cli.run(["--generate-completion-script", "bash"]).stdout
-        let logFormat = try #require(bash.range(of: "'apache-access'$'\\n''apache-error'$'\\n''nginx-access'$'\\n''nginx-error'$'\\n''syslog'$'\\n''wordpress'"))
+        let formatNames = ["apache-access", "apache-error", "haproxy", "ingress-nginx", "lighttpd-error", "litespeed-error",
+                           "nginx-access", "nginx-error", "nginx-proxy-manager", "npmplus", "syslog", "traefik-access",
+                           "wordpress", "wp-fail2ban"]
+        let logFormat = try #require(bash.range(of: formatNames.map { "'\($0)'" }.joined(separator: "$'\\n'")))
         #expect(!logFormat.isEmpty)
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 /// | shape | example | zone |
 /// |---|---|---|
 /// | CLF (access logs) | `20/Nov/2026:06:25:14 +0100` | stated |
+/// | HAProxy | `20/Nov/2026:06:25:14.123` | local |
 /// | nginx error log | `2026/11/20 06:25:14` | local |
 /// | Apache error log | `Fri Nov 20 06:25:14.858163 2026` | local |
 /// | WordPress debug.log | `20-Nov-2026 06:25:14 UTC` | stated by name, else local |
@@ -44,10 +45,16 @@ final class TimestampParser {
 
     // MARK: shapes
 
-    /// `dd/Mon/yyyy:HH:MM:SS ±hhmm`
+    /// `dd/Mon/yyyy:HH:MM:SS ±hhmm`, or HAProxy's `dd/Mon/yyyy:HH:MM:SS.mmm` (milliseconds, no
+    /// zone: the local time of the machine that wrote it).
     private func parseCLF(_ r: inout Reader) -> Int64? {
         guard let day = r.number(2), r.skip("/"), let month = r.monthName(), r.skip("/"),
               let year = r.number(4), r.skip(":"), let clock = r.clock() else { return nil }
+        if r.peek() == UInt8(ascii: ".") {
+            r.skipFraction()
+            guard r.peek() == nil else { return nil }
+            return local(year, month, day, clock)
+        }
         guard r.skip(" "), let offset = r.zoneOffset() else { return nil }
         return CivilTime.seconds(year: year, month: month, day: day, hour: clock.0, minute: clock.1, second: clock.2) - offset
     }
