@@ -170,6 +170,30 @@ import PCRE2
         }
     }
 
+    @Test func everyCutAndEveryStrayByteOfALineIsReadWithoutACrash() throws {
+        // What the fuzz harness (authlog-fuzz --log-format caddy-json) does at random, done
+        // here exhaustively on one line: each prefix, and each byte replaced by a structural one.
+        let format = try #require(builtinPatterns.format(named: "caddy-json"))
+        let line = Array(#"{"logger":"http.log.access","ts":1795155914.5,"request":{"client_ip":"203.0.113.7","method":"GET","uri":"/a\u00e9\"\x22","headers":{"A":["b"]}},"user_id":"b\\ob","status":401}"#.utf8)
+        var events = 0
+        func read(_ bytes: [UInt8]) {
+            let outcome = (bytes + [0x0A]).withUnsafeBytes { FuzzLineScan.scan($0, format: format, otherFormats: builtinPatterns.formats) }
+            events += outcome.events
+        }
+        read(line)
+        #expect(events == 1)
+        for cut in 0..<line.count { read(Array(line[..<cut])) }
+        for position in line.indices {
+            for stray in [UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), 0xFF] {
+                var mutated = line
+                mutated[position] = stray
+                read(mutated)
+            }
+        }
+        // Cut lines are no records: only the whole line and some stray bytes inside values give events.
+        #expect(events > 1)
+    }
+
     // MARK: - The formats, end to end
 
     @Test func aGenericJSONLogIsReadWithoutConfiguration() throws {
