@@ -21,12 +21,17 @@ extension PatternLoaderTests {
         let set = try PatternLoader.load()
         let roles = Dictionary(uniqueKeysWithValues: set.formats.map { ($0.name, "\($0.role)/\($0.server ?? "-")") })
         #expect(roles == ["nginx-access": "access/nginx", "nginx-error": "detail/nginx", "apache-access": "access/apache",
-                          "apache-error": "detail/apache", "wordpress": "detail/wordpress", "syslog": "access/-"])
-        #expect(set.accessFormats.map(\.name) == ["apache-access", "nginx-access"], "syslog wraps, it records nothing itself")
+                          "apache-error": "detail/apache", "wordpress": "detail/wordpress", "syslog": "access/-",
+                          // JSON access logs (a generic one's server is not known).
+                          "caddy-json": "access/caddy", "traefik-json": "access/traefik", "nginx-json": "access/nginx",
+                          "json-access": "access/-"])
+        let accessFormats = ["apache-access", "caddy-json", "json-access", "nginx-access", "nginx-json", "traefik-json"]
+        #expect(set.accessFormats.map(\.name) == accessFormats, "syslog wraps, it records nothing itself")
         #expect(set.detailFormatNames == ["nginx-error", "apache-error", "wordpress"])
         let wordpress = try #require(set.format(named: "wordpress"))
-        #expect(set.accessFormats(explainedBy: wordpress).map(\.name) == ["apache-access", "nginx-access"])
-        #expect(set.accessFormats(explainedBy: try #require(set.format(named: "nginx-error"))).map(\.name) == ["nginx-access"])
+        #expect(set.accessFormats(explainedBy: wordpress).map(\.name) == accessFormats)
+        #expect(set.accessFormats(explainedBy: try #require(set.format(named: "nginx-error"))).map(\.name)
+                == ["nginx-access", "nginx-json"])
         #expect(set.loginFormPaths == ["/wp-login.php", "/xmlrpc.php"])
         #expect(wordpress.layer == .wordpress)
         #expect(wordpress.applicationPaths.contains("/wp-json/wp/v2/posts") && wordpress.applicationPaths.contains("/xmlrpc.php"))
@@ -48,7 +53,8 @@ extension PatternLoaderTests {
         let explained = try load(format("role = detail\nexplains = nginx apache"))
         #expect(explained.format(named: "made-up")?.explains == .families(["nginx", "apache"]))
         let own = try load(format("role = detail\nserver = nginx"))
-        #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name) == ["nginx-access"])
+        #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name)
+                == ["nginx-access", "nginx-json"])
         let any = try load(format("role = detail\nexplains = any"))
         #expect(any.format(named: "made-up")?.explains == .any)
         // An access format added by a user pairs with the error log of its family at once.

@@ -47,7 +47,9 @@ import Testing
         }
         // bash offers them exactly where they apply: --log-format's list is the formats.
         let bash = try cli.run(["--generate-completion-script", "bash"]).stdout
-        let logFormat = try #require(bash.range(of: "'apache-access'$'\\n''apache-error'$'\\n''nginx-access'$'\\n''nginx-error'$'\\n''syslog'$'\\n''wordpress'"))
+        let names = ["apache-access", "apache-error", "caddy-json", "json-access", "nginx-access", "nginx-error", "nginx-json",
+                     "syslog", "traefik-json", "wordpress"]
+        let logFormat = try #require(bash.range(of: names.map { "'\($0)'" }.joined(separator: "$'\\n'")))
         #expect(!logFormat.isEmpty)
     }
 }
