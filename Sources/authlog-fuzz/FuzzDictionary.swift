@@ -12,6 +12,9 @@ enum FuzzDictionary {
         "\"offset\"", "\"previous\"", "\"total\"", "\"by_cause\"", "\"top_clients\"", "\"generated_at\"",
         "authlog.state/1", "[format]", "[fragments]", "[rule ", "regex = ", "literal = ", "cause = ",
         "<NGINX_CONTEXT>", "<HOST>", "(?<ip>", "(?<user>",
+        // JSON access logs (decoder = json): structure and escapes, nginx's \xHH included.
+        "{\"", "\":\"", "\",\"", "\":{\"", "}}", "\\u00", "\\ud83d\\ude00", "\\x22", "\\\"", "null",
+        "\"request\":{\"remote_ip\":\"", "\"logger\":\"http.log.access\",", "\"ts\":1795155914.5,",
         // Figures at the ends of Int64, for the state's counts and offsets.
         "9223372036854775807", "-9223372036854775808", "18446744073709551615", "-1",
     ]
@@ -19,7 +22,8 @@ enum FuzzDictionary {
     static func entries(_ patterns: CompiledPatterns) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
-        let literals = patterns.patterns.formats.flatMap(\.rules).flatMap(\.literals)
+        let literals = (patterns.patterns.formats.flatMap(\.rules).flatMap(\.literals)
+                        + patterns.patterns.formats.flatMap(\.literals))
             .map { String(decoding: $0, as: UTF8.self) }
         for entry in structural + literals where seen.insert(entry).inserted { result.append(entry) }
         return result

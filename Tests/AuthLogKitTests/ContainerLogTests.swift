@@ -117,7 +117,7 @@ import Testing
         let escaped = Array(#"a\"b\\c\/d\n\u00e9\ud83d\ude00\ud800x"#.utf8)
         var output = [UInt8](repeating: 0, count: escaped.count)
         let count = escaped.withUnsafeBytes { input in
-            output.withUnsafeMutableBytes { JSONString.unescape(input, into: $0) }
+            output.withUnsafeMutableBytes { JSONString.unescapeLeniently(input, into: $0) }
         }
         #expect(String(decoding: output[..<count], as: UTF8.self) == "a\"b\\c/d\n\u{E9}\u{1F600}\u{FFFD}x")
     }

@@ -26,9 +26,13 @@ extension PatternLoaderTests {
                           "haproxy": "access/haproxy", "ingress-nginx": "access/nginx", "traefik-access": "access/traefik",
                           "nginx-proxy-manager": "access/nginx", "npmplus": "access/nginx",
                           "litespeed-error": "detail/litespeed", "lighttpd-error": "detail/lighttpd",
-                          "wp-fail2ban": "detail/wordpress"])
-        let nginxFamily = ["ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus"]
-        let allAccess = ["apache-access", "haproxy", "ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus", "traefik-access"]
+                          "wp-fail2ban": "detail/wordpress",
+                          // JSON access logs (a generic one's server is not known).
+                          "caddy-json": "access/caddy", "traefik-json": "access/traefik", "nginx-json": "access/nginx",
+                          "json-access": "access/-"])
+        let nginxFamily = ["ingress-nginx", "nginx-access", "nginx-json", "nginx-proxy-manager", "npmplus"]
+        let allAccess = ["apache-access", "caddy-json", "haproxy", "ingress-nginx", "json-access", "nginx-access", "nginx-json",
+                         "nginx-proxy-manager", "npmplus", "traefik-access", "traefik-json"]
         #expect(set.accessFormats.map(\.name) == allAccess, "syslog wraps, it records nothing itself")
         #expect(set.detailFormatNames == ["nginx-error", "apache-error", "wordpress", "litespeed-error", "lighttpd-error", "wp-fail2ban"])
         let wordpress = try #require(set.format(named: "wordpress"))
@@ -56,7 +60,7 @@ extension PatternLoaderTests {
         #expect(explained.format(named: "made-up")?.explains == .families(["nginx", "apache"]))
         let own = try load(format("role = detail\nserver = nginx"))
         #expect(own.accessFormats(explainedBy: try #require(own.format(named: "made-up"))).map(\.name)
-                == ["ingress-nginx", "nginx-access", "nginx-proxy-manager", "npmplus"])
+                == ["ingress-nginx", "nginx-access", "nginx-json", "nginx-proxy-manager", "npmplus"])
         let any = try load(format("role = detail\nexplains = any"))
         #expect(any.format(named: "made-up")?.explains == .any)
         // An access format added by a user pairs with the error log of its family at once.

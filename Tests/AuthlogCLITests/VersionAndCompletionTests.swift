@@ -47,10 +47,10 @@ import Testing
         }
         // bash offers them exactly where they apply: --log-format's list is the formats.
         let bash = try cli.run(["--generate-completion-script", "bash"]).stdout
-        let formatNames = ["apache-access", "apache-error", "haproxy", "ingress-nginx", "lighttpd-error", "litespeed-error",
-                           "nginx-access", "nginx-error", "nginx-proxy-manager", "npmplus", "syslog", "traefik-access",
-                           "wordpress", "wp-fail2ban"]
-        let logFormat = try #require(bash.range(of: formatNames.map { "'\($0)'" }.joined(separator: "$'\\n'")))
+        let formatNames = ["apache-access", "apache-error", "caddy-json", "haproxy", "ingress-nginx", "json-access",
+                           "lighttpd-error", "litespeed-error", "nginx-access", "nginx-error", "nginx-json", "nginx-proxy-manager",
+                           "npmplus", "syslog", "traefik-access", "traefik-json", "wordpress", "wp-fail2ban"]
+        let logFormat = try #require(bash.range(of: formatNames.map { "'\($0)'" }.joined(separator: "$'\n'")))
         #expect(!logFormat.isEmpty)
     }
 }

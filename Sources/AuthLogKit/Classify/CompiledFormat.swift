@@ -105,10 +105,15 @@ public final class CompiledFormat: Sendable {
         let ruleSources = definition.wrapsOtherFormats ? inner.flatMap(\.rules) : definition.rules
         self.rules = rules
         self.hasMessagePatterns = ruleBranches.contains { $0.text != nil }
-        self.matchesEveryLine = ruleSources.contains { $0.literals.isEmpty && !$0.findsNamedUsers }
-        self.findsNamedUsers = ruleSources.contains(where: \.findsNamedUsers)
+        // A format's own literals (a JSON log's `"status":401`) stand for the rules' text-line
+        // ones and for the named-user search, which reads the Common Log Format.
+        let formatLiterals = definition.wrapsOtherFormats ? [] : definition.literals
+        self.matchesEveryLine = ruleSources.contains {
+            $0.literals.isEmpty && (!$0.findsNamedUsers || !formatLiterals.isEmpty)
+        } && formatLiterals.isEmpty
+        self.findsNamedUsers = formatLiterals.isEmpty && ruleSources.contains(where: \.findsNamedUsers)
         var literals: [[UInt8]] = []
-        for literal in ruleSources.flatMap(\.literals) where !literal.isEmpty && !literals.contains(literal) {
+        for literal in formatLiterals + ruleSources.flatMap(\.literals) where !literal.isEmpty && !literals.contains(literal) {
             literals.append(literal)
         }
         self.literals = matchesEveryLine ? [] : literals

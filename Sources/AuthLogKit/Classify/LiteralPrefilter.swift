@@ -23,7 +23,13 @@ struct LiteralPrefilter {
         self.namedUsers = namedUsers
         var grouped: [(bytes: [UInt8], count: Int, length: Int)] = []
         for literal in literals where !literal.isEmpty {
-            if let index = grouped.firstIndex(where: { $0.length == literal.count && $0.bytes.first == literal.first }) {
+            // One pass checks the first byte and a probe byte every literal of the group has:
+            // a literal that shares no position with the group gets a pass of its own
+            // (`"status":401` and `"method":"POST"` are of one length and first byte).
+            if let index = grouped.firstIndex(where: { group in
+                group.length == literal.count && group.bytes.first == literal.first
+                    && Self.sharesProbe(group.bytes, count: group.count, with: literal)
+            }) {
                 grouped[index].bytes += literal
                 grouped[index].count += 1
             } else {
@@ -34,6 +40,16 @@ struct LiteralPrefilter {
             (group.bytes, group.count, group.length, Self.probe(group.bytes, count: group.count, length: group.length))
         }
         self.nextHit = [Int](repeating: -1, count: groups.count + (namedUsers ? 1 : 0))
+    }
+
+    /// True when some position other than 0 holds the same byte in every literal of the group
+    /// and in `literal` (a literal of one byte needs none).
+    private static func sharesProbe(_ bytes: [UInt8], count: Int, with literal: [UInt8]) -> Bool {
+        let length = literal.count
+        guard length > 1 else { return true }
+        return (1..<length).contains { position in
+            (0..<count).allSatisfy { bytes[$0 * length + position] == literal[position] }
+        }
     }
 
     /// Bytes from most to least common in web logs, roughly: the probe should be rare.

@@ -106,7 +106,9 @@ public struct RecordDecoders: Sendable {
 
     /// Every decoder authlog ships besides the regex one (the formats of JSON logs and log
     /// envelopes register theirs here).
-    public static let builtin = RecordDecoders()
+    public static let builtin = RecordDecoders([
+        JSONRecordDecoder.name: { (format) throws(PatternError) in try JSONRecordDecoder(format: format) },
+    ])
 
     /// The set with one more decoder (a test's, or a later built-in one).
     public func adding(_ name: String, _ factory: @escaping Factory) -> RecordDecoders {

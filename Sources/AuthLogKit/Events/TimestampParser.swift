@@ -11,6 +11,7 @@ import Foundation
 /// | WordPress debug.log | `20-Nov-2026 06:25:14 UTC` | stated by name, else local |
 /// | syslog | `Nov 20 06:25:14` | local, year inferred |
 /// | ISO 8601 / RFC 3339 | `2026-11-20T06:25:14.123+01:00` | stated, else local |
+/// | epoch seconds (JSON logs) | `1763619914.123456` | UTC |
 ///
 /// "Local" is the zone the server wrote its log in: the machine's zone unless `--tz` says
 /// otherwise. One parser per worker: it caches zone offsets and is not thread-safe.
@@ -37,7 +38,7 @@ final class TimestampParser {
             if text.count > 4, text[4] == UInt8(ascii: "-") { return parseISO(&reader) }
             if text.count > 2, text[2] == UInt8(ascii: "/") { return parseCLF(&reader) }
             if text.count > 2, text[2] == UInt8(ascii: "-") { return parseWordPress(&reader) }
-            return nil
+            return parseEpoch(&reader)
         }
         if text.count > 4, text[3] == UInt8(ascii: " "), isLetter(text[4]) { return parseApache(&reader) }
         return parseSyslog(&reader)
@@ -113,6 +114,15 @@ final class TimestampParser {
         if r.skip("Z") { return wall }
         if let offset = r.zoneOffset() { return wall - offset }
         return toUTC(wall: wall)
+    }
+
+    /// `1711741827.9626286`: seconds since 1970 with an optional fraction (Caddy's `ts`, other
+    /// JSON logs' `time`). Ten digits or so: fewer or more than 9…11 is no time of a log.
+    private func parseEpoch(_ r: inout Reader) -> Int64? {
+        guard let seconds = r.number(9...11) else { return nil }
+        r.skipFraction()
+        guard r.peek() == nil else { return nil }
+        return Int64(seconds)
     }
 
     // MARK: zones

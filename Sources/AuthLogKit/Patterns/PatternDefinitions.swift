@@ -118,6 +118,14 @@ public struct FormatDefinition: Sendable {
     /// The record decoder that reads the format's lines into fields (`decoder = …`); `regex`,
     /// the default, is the head regex. Others are registered in `RecordDecoders`.
     public var decoder: String = RegexDecoder.name
+    /// The decoder's own settings: the `[format]` keys that start with its name and a dot
+    /// (`json.ip = request.client_ip request.remote_ip`), in file order, read by its factory.
+    public var decoderSettings: [(key: String, value: String, source: PatternSource)] = []
+    /// `literal = …` in a `[format]`: byte strings the lines its rules can match contain,
+    /// searched besides the rules' own (whose literals are written for other formats' lines
+    /// when the rules come from a shared set). A format that states them chooses its lines
+    /// itself: `prefilter = named-user`, which reads the Common Log Format, does not apply.
+    public var literals: [[UInt8]] = []
     /// Rule sets included before the format's own rules (`rules = access-log`), by name.
     public var ruleSets: [String] = []
     /// Every rule, in order: those of the included rule sets, then the format's own.

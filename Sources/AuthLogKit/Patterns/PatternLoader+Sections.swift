@@ -10,8 +10,11 @@ extension PatternLoader {
                               expander: FragmentExpander) throws(PatternError) -> Int {
         try rejectPairsWith(section, file: file)
         let known: Set<String> = Set(["name", "description", "detect", "hint", "path-hint", "head", "wraps",
-                                      "ambiguous-user", "escapes", "rules", "decoder"]).union(roleKeys)
-        try rejectUnknownKeys(section, known: known, file: file)
+                                      "ambiguous-user", "escapes", "rules", "decoder", "literal"]).union(roleKeys)
+        // A decoder other than the regex one reads its own keys (`json.ip = …`).
+        let decoderName = section.value("decoder")?.value
+        let decoderPrefix = decoderName.flatMap { $0 == RegexDecoder.name ? nil : $0 + "." }
+        try rejectUnknownKeys(section, known: known, file: file, allowingPrefixes: decoderPrefix.map { [$0] } ?? [])
         guard let name = section.value("name")?.value, !name.isEmpty else {
             throw PatternError(file: file.name, line: section.line, message: "[format] needs 'name = …'")
         }
@@ -51,6 +54,19 @@ extension PatternLoader {
             rules: [],
             source: PatternSource(file: file.name, line: section.line, column: 1))
         definition.decoder = decoder
+        if let decoderPrefix {
+            definition.decoderSettings = section.entries.filter { $0.key.hasPrefix(decoderPrefix) }.map {
+                (String($0.key.dropFirst(decoderPrefix.count)), $0.value,
+                 PatternSource(file: file.name, line: $0.line, column: $0.column))
+            }
+        }
+        for entry in section.values("literal") {
+            let literal = try unquote(entry, file: file)
+            guard !literal.isEmpty else {
+                throw PatternError(file: file.name, line: entry.line, message: "empty literal")
+            }
+            definition.literals.append(Array(literal.utf8))
+        }
         definition.ruleSets = (section.value("rules")?.value ?? "").split(separator: " ").map(String.init)
         try readRole(section, file: file, into: &definition)
         definition.ambiguousUser = section.value("ambiguous-user").map { text($0, in: file) }

@@ -70,7 +70,7 @@ final class EnvelopeReader {
         var count = 0
         let escaped = UnsafeRawBufferPointer(rebasing: line[log.range])
         ensureCapacity(escaped.count)
-        count = JSONString.unescape(escaped, into: buffer)
+        count = JSONString.unescapeLeniently(escaped, into: buffer)
         // Docker ends each whole line with its newline; an entry without one is a part.
         let isPart = count == 0 || buffer[count - 1] != 0x0A
         if !isPart {
@@ -121,7 +121,7 @@ final class EnvelopeReader {
         appendToken((values[2] ?? values[3]).map { UnsafeRawBufferPointer(rebasing: line[$0.range]) }, count: &count)
         append(": ".utf8)
         if message.kind == .string {
-            count += JSONString.unescape(messageBytes, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+            count += JSONString.unescapeLeniently(messageBytes, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
         } else {
             count += Self.bytesOfArray(messageBytes, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
         }
@@ -139,7 +139,7 @@ final class EnvelopeReader {
             return
         }
         let start = count
-        count += JSONString.unescape(escaped, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
+        count += JSONString.unescapeLeniently(escaped, into: UnsafeMutableRawBufferPointer(rebasing: buffer[count...]))
         for index in start..<count where buffer[index] <= 0x20 || buffer[index] == UInt8(ascii: "[")
             || buffer[index] == UInt8(ascii: ":") {
             buffer[index] = UInt8(ascii: "_")

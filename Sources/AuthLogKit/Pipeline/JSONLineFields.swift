@@ -24,7 +24,7 @@ struct JSONLineFields {
             index = skipSpace(line, index)
             guard index < line.count else { return false }
             if line[index] == UInt8(ascii: "}") { return true }
-            guard line[index] == UInt8(ascii: "\""), let keyEnd = JSONString.end(in: line, from: index + 1) else { return false }
+            guard line[index] == UInt8(ascii: "\""), let keyEnd = JSONString.closingQuote(in: line, from: index + 1) else { return false }
             let key = UnsafeRawBufferPointer(rebasing: line[(index + 1)..<keyEnd])
             index = skipSpace(line, keyEnd + 1)
             guard index < line.count, line[index] == UInt8(ascii: ":") else { return false }
@@ -32,7 +32,7 @@ struct JSONLineFields {
             guard index < line.count else { return false }
             let value: (range: Range<Int>, kind: Kind)
             if line[index] == UInt8(ascii: "\"") {
-                guard let end = JSONString.end(in: line, from: index + 1) else { return false }
+                guard let end = JSONString.closingQuote(in: line, from: index + 1) else { return false }
                 value = ((index + 1)..<end, .string)
                 index = end + 1
             } else {
@@ -64,7 +64,7 @@ struct JSONLineFields {
                 depth -= 1
                 if depth == 0 { return index + 1 }
             case UInt8(ascii: "\""):
-                guard let end = JSONString.end(in: line, from: index + 1) else { return nil }
+                guard let end = JSONString.closingQuote(in: line, from: index + 1) else { return nil }
                 index = end
             case UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\t"):
                 if depth == 0 { return index }
