@@ -50,7 +50,7 @@ import Testing
         let formatNames = ["apache-access", "apache-error", "caddy-json", "haproxy", "ingress-nginx", "json-access",
                            "lighttpd-error", "litespeed-error", "nginx-access", "nginx-error", "nginx-json", "nginx-proxy-manager",
                            "npmplus", "syslog", "traefik-access", "traefik-json", "wordpress", "wp-fail2ban"]
-        let logFormat = try #require(bash.range(of: formatNames.map { "'\($0)'" }.joined(separator: "$'\n'")))
+        let logFormat = try #require(bash.range(of: formatNames.map { "'\($0)'" }.joined(separator: "$'\\n'")))
         #expect(!logFormat.isEmpty)
     }
 }
