@@ -8,13 +8,8 @@ import Testing
     /// Writes the files into a temporary directory and scans it.
     func requests(_ files: [String: String], diagnostics: ScanDiagnostics? = nil,
                   configure: (inout ScanOptions) -> Void = { _ in }) throws -> RequestReport {
-        let directory = try makeTemporaryDirectory()
+        let directory = try makeTemporaryDirectory(holding: files)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, text) in files {
-            let url = directory.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
         var options = ScanOptions()
         options.timeZone = TimeZone(identifier: "UTC")!
         configure(&options)

@@ -24,13 +24,8 @@ import Testing
 
     /// Writes the files into a temporary directory and scans it.
     func scan(files: [String: String], patterns: CompiledPatterns = madeUp) throws -> ScanReport {
-        let directory = try makeTemporaryDirectory()
+        let directory = try makeTemporaryDirectory(holding: files)
         defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, text) in files {
-            let url = directory.appendingPathComponent(name)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
         return scan([directory.path], patterns: patterns)
     }
 

@@ -17,6 +17,17 @@ func makeTemporaryDirectory() throws -> URL {
     return url
 }
 
+/// A temporary directory holding `files` (relative path → text), removed by the caller.
+func makeTemporaryDirectory(holding files: [String: String]) throws -> URL {
+    let directory = try makeTemporaryDirectory()
+    for (name, text) in files {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return directory
+}
+
 struct ScanOutcome {
     var events: [AuthEvent]
     var report: ScanReport

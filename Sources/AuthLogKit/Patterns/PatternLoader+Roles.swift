@@ -27,13 +27,7 @@ extension PatternLoader {
             }
             return
         }
-        if let entry = section.value("role") {
-            guard let role = FormatRole(rawValue: entry.value) else {
-                throw PatternError(file: file.name, line: entry.line, message: "unknown role '\(entry.value)'; one of: "
-                                       + FormatRole.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            format.role = role
-        }
+        if let entry = section.value("role") { format.role = try choice(entry, named: "role", file: file) }
         if let entry = section.value("server") {
             guard isFamilyName(entry.value) else {
                 throw PatternError(file: file.name, line: entry.line,
@@ -62,13 +56,7 @@ extension PatternLoader {
         }
         // No family named: its lines pair with access lines of their own input only (a
         // container's log of both), which `PairingIndex` allows for every detail line.
-        if let entry = section.value("layer") {
-            guard let layer = RefusingLayer(rawValue: entry.value) else {
-                throw PatternError(file: file.name, line: entry.line, message: "unknown layer '\(entry.value)'; one of: "
-                                       + RefusingLayer.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            format.layer = layer
-        }
+        if let entry = section.value("layer") { format.layer = try choice(entry, named: "layer", file: file) }
         if let entry = section.value("login-form-paths") {
             format.loginFormPaths = try urlPaths(entry, file: file, prefixes: false).map(\.path)
         }
@@ -122,6 +110,17 @@ extension PatternLoader {
                                message: "rule '\(rule.id)' pairs by login-form, but format '\(format.name)' names no "
                                    + "'login-form-paths' (the paths a failed login is POSTed to and answered 200)")
         }
+    }
+
+    /// A key whose value is one of a fixed set (`role`, `layer`): an unknown one names them all.
+    private static func choice<Value: RawRepresentable & CaseIterable>(
+        _ entry: PatternFileParser.Entry, named key: String, file: File
+    ) throws(PatternError) -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: entry.value) else {
+            throw PatternError(file: file.name, line: entry.line, message: "unknown \(key) '\(entry.value)'; one of: "
+                                   + Value.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return value
     }
 
     /// One URL path per word, each starting with `/`; `*` only at the end, where allowed.
