@@ -34,7 +34,11 @@ public final class Regex: @unchecked Sendable {
     }
 
     /// Compiles `pattern`. Throws ``PCRE2Error`` with the byte offset of the problem.
-    public init(_ pattern: String, options: Options = []) throws(PCRE2Error) {
+    ///
+    /// `jit: false` skips the JIT compiler, for a regex compiled only to check it or to read
+    /// its group names: JIT compilation costs several times the compilation itself, and every
+    /// run of authlog checks each pattern once before compiling them together.
+    public init(_ pattern: String, options: Options = [], jit: Bool = true) throws(PCRE2Error) {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let bytes = Array(pattern.utf8)
@@ -50,7 +54,7 @@ public final class Regex: @unchecked Sendable {
         self.code = compiled
         self.pattern = pattern
         // JIT failure is not an error: the interpreter gives the same results, slower.
-        self.isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        self.isJITCompiled = jit && pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
 
         var captures: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captures)

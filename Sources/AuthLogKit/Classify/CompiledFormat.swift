@@ -62,6 +62,9 @@ public final class CompiledFormat: Sendable {
     /// How a request URI names an application's REST route (the APIs every format states).
     let routes: RESTRoutes
 
+    /// For a wrapper: which inner formats a line's program is matched against.
+    let programRoutes: WrappedProgramRoutes?
+
     /// The head and the rules, in as few regexes as PCRE2 allows (one for every built-in format).
     var parts: [RulePart] { program.parts }
 
@@ -149,6 +152,10 @@ public final class CompiledFormat: Sendable {
         do {
             self.program = try RuleProgram(head: isRegexDecoded ? definition.head.text : "", branches: ruleBranches,
                                            expander: expander)
+            self.programRoutes = definition.wrapsOtherFormats
+                ? WrappedProgramRoutes(rules: rules, branches: ruleBranches, pathHintsByFormat: pathHintsByFormat,
+                                       expander: expander)
+                : nil
             self.fieldRegexes = try fieldRegexTexts.map { pattern throws in
                 try Regex(try expander.expandSharingDefinitions(pattern.text), options: [.anchored, .duplicateNames])
             }
@@ -184,7 +191,8 @@ public final class CompiledFormat: Sendable {
         for rule in definition.rules {
             var readable = decoded
             if let pattern = rule.regex, rule.fieldTests.contains(where: { !decoded.contains($0.field) }),
-               let regex = try? Regex(expander.expandSharingDefinitions(pattern.text), options: [.duplicateNames]) {
+               let regex = try? Regex(expander.expandSharingDefinitions(pattern.text), options: [.duplicateNames],
+                                      jit: false) {
                 readable.formUnion(RecordField.allCases.filter { !regex.groupNumbers(named: $0.rawValue).isEmpty })
                 if readable.contains(.request) { readable.formUnion([.method, .path]) }
             }

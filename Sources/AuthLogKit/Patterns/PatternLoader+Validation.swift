@@ -11,11 +11,11 @@ extension PatternLoader {
     static func rejectRulesMovingTheClient(_ formats: [FormatDefinition],
                                    expander: FragmentExpander) throws(PatternError) {
         for format in formats where !format.wrapsOtherFormats {
-            guard let head = try? Regex(expander.expand(format.head.text).text, options: [.duplicateNames]),
+            guard let head = try? Regex(expander.expand(format.head.text).text, options: [.duplicateNames], jit: false),
                   !head.groupNumbers(named: "ip").isEmpty else { continue }
             for rule in format.rules {
                 guard let pattern = rule.regex,
-                      let regex = try? Regex(expander.expand(pattern.text).text, options: [.duplicateNames]),
+                      let regex = try? Regex(expander.expand(pattern.text).text, options: [.duplicateNames], jit: false),
                       !regex.groupNumbers(named: "ip").isEmpty else { continue }
                 throw PatternError(file: pattern.source.file, line: pattern.source.line,
                                    message: "rule '\(rule.id)' captures 'ip', but format '\(format.name)' reads the "
@@ -44,7 +44,7 @@ extension PatternLoader {
             }
         }
         do {
-            _ = try Regex(expansion.text, options: [.duplicateNames])
+            _ = try Regex(expansion.text, options: [.duplicateNames], jit: false)
         } catch {
             let location = expansion.location(ofExpandedOffset: error.offset ?? 0)
             var message = "\(what) does not compile: \(error.message)"
