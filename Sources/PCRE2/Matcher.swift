@@ -68,8 +68,9 @@ public final class Matcher {
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 
-    /// Matches `subject` (bytes, any content) from its start.
-    public func match(_ subject: UnsafeRawBufferPointer, options: UInt32 = 0) -> MatchOutcome {
+    /// Matches `subject` (bytes, any content) from its start, or from byte `start`: an
+    /// anchored pattern is then anchored there, and look-behinds still see what precedes it.
+    public func match(_ subject: UnsafeRawBufferPointer, from start: Int = 0, options: UInt32 = 0) -> MatchOutcome {
         subjectLength = subject.count
         // An empty buffer may have a nil base address; PCRE2 wants a valid pointer.
         let base = subject.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? Matcher.emptySubject
@@ -77,9 +78,9 @@ public final class Matcher {
         if regex.isJITCompiled {
             // The JIT entry point skips option and UTF checks; safe here because we never
             // use UTF mode, so any byte sequence is a valid subject.
-            rc = pcre2_jit_match_8(regex.code, base, subject.count, 0, options, matchData, matchContext)
+            rc = pcre2_jit_match_8(regex.code, base, subject.count, start, options, matchData, matchContext)
         } else {
-            rc = pcre2_match_8(regex.code, base, subject.count, 0, options, matchData, matchContext)
+            rc = pcre2_match_8(regex.code, base, subject.count, start, options, matchData, matchContext)
         }
         if rc >= 0 { return .match }
         switch rc {

@@ -41,6 +41,11 @@ final class LineClassifier {
     private let otherFormats: [CompiledFormat]
     private let timeZone: TimeZone
     private let now: Int64
+    /// A wrapper's selectors by set of inner formats, and by the program names seen last
+    /// (a syslog file interleaves a few programs: most lines find theirs in the first entries).
+    private var selectorsByFormats: [UInt64: RuleSelector] = [:]
+    private var recentPrograms: [(name: [UInt8], selector: RuleSelector)] = []
+    private var nextRecentProgram = 0
     private lazy var fallbacks: [LineClassifier] = otherFormats.map {
         LineClassifier(format: $0, limits: limits, timeZone: timeZone, now: now)
     }
@@ -93,7 +98,13 @@ final class LineClassifier {
         var fields = RecordFields()
         var record = line
         let selection: RuleSelector.Selection
-        if !decodesThroughScratch {
+        if let routes = format.programRoutes {
+            switch scratch.decode(line, into: &fields) {
+            case .record: selection = selectWrapped(line, routes: routes, fields: &fields)
+            case .noRecord: return otherFormats.isEmpty ? .noMatch : classifyWithOtherFormats(line, file: file, lineNumber: lineNumber)
+            case .limitExceeded: return .limitExceeded
+            }
+        } else if !decodesThroughScratch {
             selection = selector.select(line, offset: 0, record: line, fields: &fields, base: RecordFields())
         } else {
             switch scratch.decode(line, into: &fields) {
@@ -122,6 +133,45 @@ final class LineClassifier {
         let decoded = fields
         return selector.select(UnsafeRawBufferPointer(rebasing: bytes[message]), offset: message.lowerBound,
                                record: bytes, fields: &fields, base: decoded)
+    }
+
+    /// A wrapped line (its head decoded into `fields`): the rules of the formats its program
+    /// writes, matched on the message.
+    private func selectWrapped(_ line: UnsafeRawBufferPointer, routes: WrappedProgramRoutes,
+                               fields: inout RecordFields) -> RuleSelector.Selection {
+        guard let message = fields.message?.lowerBound,
+              let chosen = wrappedSelector(program: fields.program.map { UnsafeRawBufferPointer(rebasing: line[$0]) },
+                                           routes: routes) else {
+            return selector.select(line, offset: 0, record: line, fields: &fields, base: RecordFields())
+        }
+        var base = fields
+        // Where the inner head ends is the message, as when one regex read both heads.
+        base.message = nil
+        // Matched in the whole line from the message on: an inner head may look behind it
+        // (wp-fail2ban's checks the program's tag).
+        return chosen.select(line, from: message, offset: 0, record: line, fields: &fields, base: base)
+    }
+
+    private func wrappedSelector(program: UnsafeRawBufferPointer?, routes: WrappedProgramRoutes) -> RuleSelector? {
+        let name = program ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        for entry in recentPrograms where entry.name.elementsEqual(name) { return entry.selector }
+        let formats = routes.formats(forProgram: name)
+        let chosen: RuleSelector
+        if let known = selectorsByFormats[formats] {
+            chosen = known
+        } else {
+            guard let program = routes.program(for: formats) else { return nil }
+            chosen = RuleSelector(format: format, program: program, limits: limits)
+            selectorsByFormats[formats] = chosen
+        }
+        let entry = (name: [UInt8](name), selector: chosen)
+        if recentPrograms.count < 8 {
+            recentPrograms.append(entry)
+        } else {
+            recentPrograms[nextRecentProgram] = entry
+            nextRecentProgram = (nextRecentProgram + 1) % recentPrograms.count
+        }
+        return chosen
     }
 
     /// The event or request record of a line `rule` matched, its fields turned into values.

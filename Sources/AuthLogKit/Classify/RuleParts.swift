@@ -96,11 +96,16 @@ struct RuleProgram: Sendable {
     let parts: [RulePart]
     let expander: FragmentExpander
 
-    init(head: String, branches: [RuleBranch], expander: FragmentExpander) throws {
+    /// The rules' sentinel marks count from `ruleCount`, the number of the format's rules
+    /// (more than `branches` for a wrapped program's share of them).
+    let ruleCount: Int
+
+    init(head: String, branches: [RuleBranch], ruleCount: Int? = nil, expander: FragmentExpander) throws {
         self.head = head
         self.branches = branches
         self.expander = expander
-        self.parts = try RuleParts.compile(head: head, branches: branches[...], ruleCount: branches.count,
+        self.ruleCount = ruleCount ?? branches.count
+        self.parts = try RuleParts.compile(head: head, branches: branches[...], ruleCount: self.ruleCount,
                                            expand: expander.expandSharingDefinitions)
     }
 
@@ -108,7 +113,7 @@ struct RuleProgram: Sendable {
     /// the whole: this only fails on resources (PCRE2 out of memory).
     func parts(from rule: Int) throws -> [RulePart] {
         guard let start = branches.firstIndex(where: { $0.rule >= rule }) else { return [] }
-        return try RuleParts.compile(head: head, branches: branches[start...], ruleCount: branches.count,
+        return try RuleParts.compile(head: head, branches: branches[start...], ruleCount: ruleCount,
                                      expand: expander.expandSharingDefinitions)
     }
 }

@@ -52,15 +52,18 @@ final class RuleSelector {
     private let groupOfRule: [Range<Int>]
     private let tests: RuleTests
 
-    init(format: CompiledFormat, limits: MatchLimits) {
-        self.program = format.program
+    /// `program` is the format's own, or a wrapped program's share of its rules
+    /// (`WrappedProgramRoutes`).
+    init(format: CompiledFormat, program: RuleProgram? = nil, limits: MatchLimits) {
+        let program = program ?? format.program
+        self.program = program
         self.limits = limits
-        self.parts = format.program.parts.map { PartMatcher($0, limits: limits) }
+        self.parts = program.parts.map { PartMatcher($0, limits: limits) }
         self.onlyPart = parts[0]
         self.ruleCount = format.rules.count
         self.hasPattern = format.rules.map(\.hasMessagePattern)
         var groupOfRule = format.rules.indices.map { $0..<($0 + 1) }
-        for part in format.program.parts {
+        for part in program.parts {
             for group in part.ruleGroups {
                 for rule in group.rules where rule < groupOfRule.count { groupOfRule[rule] = group.rules }
             }
@@ -72,17 +75,20 @@ final class RuleSelector {
     /// Matches `subject` (the line; or, for a non-regex decoder, the message at `offset` in
     /// the record's `bytes`) and selects the rule. `fields` starts each match as `base` (the
     /// decoder's fields) and gets the groups of the match that decided.
-    func select(_ subject: UnsafeRawBufferPointer, offset: Int, record bytes: UnsafeRawBufferPointer,
+    /// A wrapped line's message is matched from `start` in the line (see `Matcher.match`).
+    func select(_ subject: UnsafeRawBufferPointer, from start: Int = 0, offset: Int, record bytes: UnsafeRawBufferPointer,
                 fields: inout RecordFields, base: RecordFields) -> Selection {
         var resumeAt = 0
         var outcome = parts.count == 1
-            ? select(part: onlyPart, subject, offset: offset, record: bytes, fields: &fields, base: base, resumeAt: &resumeAt)
-            : select(in: parts, subject, offset: offset, record: bytes, fields: &fields, base: base, resumeAt: &resumeAt)
+            ? select(part: onlyPart, subject, from: start, offset: offset, record: bytes, fields: &fields, base: base,
+                     resumeAt: &resumeAt)
+            : select(in: parts, subject, from: start, offset: offset, record: bytes, fields: &fields, base: base,
+                     resumeAt: &resumeAt)
         while case .none = outcome, resumeAt > 0 {
             // Rare: a marked rule's tests failed inside a part; match again from the next rule.
             guard let rest = resumed(at: resumeAt) else { return .limitExceeded }
             resumeAt = 0
-            outcome = select(in: rest, subject, offset: offset, record: bytes, fields: &fields, base: base,
+            outcome = select(in: rest, subject, from: start, offset: offset, record: bytes, fields: &fields, base: base,
                              resumeAt: &resumeAt)
         }
         return outcome
@@ -90,12 +96,12 @@ final class RuleSelector {
 
     /// The parts in order (see `select(part:…)`).
     @inline(__always)
-    private func select(in parts: [PartMatcher], _ subject: UnsafeRawBufferPointer, offset: Int,
+    private func select(in parts: [PartMatcher], _ subject: UnsafeRawBufferPointer, from start: Int, offset: Int,
                         record bytes: UnsafeRawBufferPointer, fields: inout RecordFields, base: RecordFields,
                         resumeAt: inout Int) -> Selection {
         for part in parts {
-            let outcome = select(part: part, subject, offset: offset, record: bytes, fields: &fields, base: base,
-                                 resumeAt: &resumeAt)
+            let outcome = select(part: part, subject, from: start, offset: offset, record: bytes, fields: &fields,
+                                 base: base, resumeAt: &resumeAt)
             if case .none = outcome, resumeAt == -1 {  // the next part starts where this one ended
                 resumeAt = 0
                 continue
@@ -109,10 +115,10 @@ final class RuleSelector {
     /// selection must go on from when a marked rule's tests failed: -1 for the rule after the
     /// part (the next part's first), else a rule inside it, whose rest is matched again.
     @inline(__always)
-    private func select(part: PartMatcher, _ subject: UnsafeRawBufferPointer, offset: Int,
+    private func select(part: PartMatcher, _ subject: UnsafeRawBufferPointer, from start: Int, offset: Int,
                         record bytes: UnsafeRawBufferPointer, fields: inout RecordFields, base: RecordFields,
                         resumeAt: inout Int) -> Selection {
-        switch part.matcher.match(subject) {
+        switch part.matcher.match(subject, from: start) {
         case .match: break
         case .noMatch:
             resumeAt = -1
