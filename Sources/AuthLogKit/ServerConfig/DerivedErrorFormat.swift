@@ -17,7 +17,7 @@ public struct DerivedErrorFormat: Sendable {
     public var formatName: String { "apache-config:\(configName)" }
 
     /// The built-in format whose rules and pairing a derived error format takes.
-    static let baseFormat = "apache-error"
+    public static let baseFormat = "apache-error"
 
     init(string: String, file: String, line: Int) throws(LogFormatError) {
         compiled = try ApacheErrorLogFormat.compile(string, file: file, line: line)
