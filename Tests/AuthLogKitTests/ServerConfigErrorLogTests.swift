@@ -162,6 +162,30 @@ import Testing
         #expect(nginx.formatsByPath == ["logs/error.log": "nginx-error", "/var/log/nginx/site.error.log": "nginx-error"])
     }
 
+    /// httpd's documented equivalent of its default layout, compiled, reads the built-in
+    /// format's sample lines (those it writes alike: threaded, no referer) with the same events.
+    @Test func theDocumentedDefaultFormatReadsWhatApacheErrorReads() throws {
+        let directory = try makeTemporaryDirectory(holding: [
+            "apache2.conf": "ErrorLogFormat \"[%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\\ %a] %M% ,\\ referer\\ %{Referer}i\"\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Self.serverFormats(["apache2.conf"], in: directory)
+        let patterns = try CompiledPatterns(server.patterns)
+        let sample = try String(contentsOf: repositoryRoot.appendingPathComponent("samples/apache-error.log"), encoding: .isoLatin1)
+        let lines = sample.split(separator: "\n").filter { $0.hasPrefix("[") && $0.contains(":tid ") && !$0.contains("referer") }
+        #expect(lines.count > 30)
+        let text = lines.joined(separator: "\n") + "\n"
+        func events(_ format: String) throws -> [String] {
+            try ServerConfigTests.events(text, patterns: patterns, format: format).map {
+                "\($0.line) \($0.ip ?? "-") \($0.user ?? "-") \($0.path ?? "-") \($0.cause) \($0.rule)"
+            }
+        }
+        let builtin = try events("apache-error")
+        #expect(builtin.count > 20)
+        let derived = try events("apache-config:errorlog:apache2.conf:1")
+        #expect(derived == builtin, "\(Set(builtin).symmetricDifference(derived).sorted())")
+    }
+
     @Test func aHeaderBeforeTheClientMakesTheFormatUnusable() throws {
         let directory = try makeTemporaryDirectory(holding: [
             "apache2.conf": "ErrorLogFormat \"[%t] [%l] [%{Referer}i] [client\\ %a] %M\"\nErrorLog /var/log/apache2/error.log\n",

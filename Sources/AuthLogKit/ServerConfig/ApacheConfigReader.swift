@@ -29,7 +29,7 @@ struct ApacheConfigReader {
     /// of a line, which nginx's (`log_format`, `include … ;`) never are.
     static func looksLikeApache(_ text: String) -> Bool {
         let directives = ["LogFormat ", "CustomLog ", "ServerRoot ", "IncludeOptional ", "Include ", "<VirtualHost",
-                          "<Directory", "LoadModule ", "Listen ", "ErrorLog "]
+                          "<Directory", "LoadModule ", "Listen ", "ErrorLog ", "ErrorLogFormat "]
         for line in text.split(separator: "\n") {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if directives.contains(where: { trimmed.hasPrefix($0) }) { return true }
