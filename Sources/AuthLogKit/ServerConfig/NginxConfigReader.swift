@@ -79,7 +79,8 @@ struct NginxConfigReader {
 
     /// `error_log` destinations that are no file authlog could read.
     static func namesNoFile(_ path: String) -> Bool {
-        path == "stderr" || path == "/dev/null" || path.hasPrefix("syslog:") || path.hasPrefix("memory:")
+        ["stderr", "/dev/null", "/dev/stderr", "/dev/stdout"].contains(path) || path.hasPrefix("syslog:")
+            || path.hasPrefix("memory:")
     }
 
     /// nginx's lexical rules: `#` comments to the end of the line, words split by white space,

@@ -8,7 +8,8 @@ import Foundation
 public struct ServerFormats: Sendable {
     public var patterns: PatternSet
     /// An `access_log`/`CustomLog` file written in a derived format, by its path: read with
-    /// that format (see `FormatChoice`). Files in a built-in layout are detected as before.
+    /// that format (see `FormatChoice`). Access files in a built-in layout are detected as
+    /// before; `error_log`/`ErrorLog` files are read with their server's error format.
     public var formatsByPath: [String: String] = [:]
     /// The formats added, in order, for `authlog patterns`.
     public var derived: [DerivedFormat] = []
