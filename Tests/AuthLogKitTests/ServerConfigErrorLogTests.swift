@@ -162,6 +162,26 @@ import Testing
         #expect(nginx.formatsByPath == ["logs/error.log": "nginx-error", "/var/log/nginx/site.error.log": "nginx-error"])
     }
 
+    /// An Apache LogFormat that writes JSON (httpd escapes '"' as \" and other bytes as \xhh),
+    /// given inline: read by the JSON decoder, its numbers' time `$msec` (nginx) aside.
+    @Test func anApacheJSONLogFormatIsReadAsJSON() throws {
+        let inline = try #require(try ServerFormats.inlineFormat(
+            #"apache:{"time":"%{%Y-%m-%dT%H:%M:%S%z}t","client":"%a","user":"%u","request":"%r","status":%>s,"agent":"%{User-agent}i"}"#))
+        var server = try ServerFormats(patterns: try PatternLoader.load(), configuration: ServerConfiguration())
+        let name = try server.add(inline)
+        let format = try #require(server.patterns.format(named: name))
+        #expect(format.decoder == JSONRecordDecoder.name)
+        #expect(format.decoderSettings.map { "\($0.key)=\($0.value)" } == ["time=time", "ip=client", "user=user", "request=request", "status=status"])
+        let lines = #"{"time":"2026-11-21T10:00:00+0000","client":"192.0.2.40","user":"fr\x22ed","request":"GET /members/ HTTP/1.1","status":401,"agent":"x\",\"status\":200,\"client\":\"6.6.6.6"}"#
+            + "\n" + #"{"time":"2026-11-21T10:00:01+0000","client":"192.0.2.41","user":"-","request":"GET / HTTP/1.1","status":200,"agent":"curl"}"# + "\n"
+        let events = try ServerConfigTests.events(lines, patterns: try CompiledPatterns(server.patterns), format: name)
+        #expect(events.map { "\($0.ip ?? "-") \($0.user ?? "-") \($0.path ?? "-") \($0.status ?? 0) \($0.time ?? 0)" }
+                    == ["192.0.2.40 fr\"ed /members/ 401 1795255200"])
+        let nginx = try #require(JSONLayout(layout: try NginxLogFormat.layout(
+            #"{"ts":$msec,"ip":"$remote_addr","status":$status}"#, file: "-", line: 1)))
+        #expect(nginx.key("time")?.path == "ts", "$msec is the time when nothing else is")
+    }
+
     /// httpd's documented equivalent of its default layout, compiled, reads the built-in
     /// format's sample lines (those it writes alike: threaded, no referer) with the same events.
     @Test func theDocumentedDefaultFormatReadsWhatApacheErrorReads() throws {

@@ -67,10 +67,13 @@ public enum ApacheErrorLogFormat {
                     if case .literal(let next)? = pieces.dropFirst(index + 1).first {
                         follow = LayoutCompiler.escape(String(next.prefix(1)))
                     }
-                    if item.letter == "a", item.argument == nil || item.argument == "c", !captured.client { holdsClient = true }
+                    let isClient = item.letter == "a" && (item.argument == nil || item.argument == "c") && !captured.client
+                    if isClient { holdsClient = true }
                     let regex = try self.regex(for: item, captured: &captured, inBrackets: inBrackets, follow: follow,
                                                file: file, line: line)
-                    before += item.dashWhenEmpty ? "(?:\(regex)|-)" : regex
+                    // `%-a` writes `-` without a client: such a line explains no request, and
+                    // detect's `.*$` reads it all the same.
+                    before += item.dashWhenEmpty && !isClient ? "(?:\(regex)|-)" : regex
                     if !item.dashWhenEmpty && (item.minimumLevel || mayBeEmpty(item)) { optional = true }
                 }
             }

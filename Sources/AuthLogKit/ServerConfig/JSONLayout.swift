@@ -27,27 +27,33 @@ struct JSONLayout {
         // The layout as text, each variable a private-use scalar that no layout writes.
         var scalars: [Unicode.Scalar] = []
         var variables: [LogLayout.Value] = []
+        var names: [String] = []
         for piece in layout.pieces {
             switch piece {
             case .literal(let text): scalars += text.unicodeScalars
-            case .variable(_, let value):
+            case .variable(let name, let value):
                 guard variables.count < 0x1000 else { return nil }
                 scalars.append(Unicode.Scalar(0xE000 + UInt32(variables.count))!)
                 variables.append(value)
+                names.append(name)
             }
         }
         var parser = Parser(scalars: scalars)
         parser.skipSpace()
         guard parser.object(path: []), parser.skipSpace(), parser.index == scalars.count else { return nil }
         for found in parser.found {
-            guard let target = Self.target(of: variables[found.variable]) else { continue }
+            guard let target = Self.target(of: variables[found.variable], name: names[found.variable]) else { continue }
             guard !keys.contains(where: { $0.target == target }) else { continue }
             keys.append(Key(target: target, path: found.path, prefix: found.prefix, quoted: found.quoted))
         }
         guard keys.contains(where: { $0.target == "ip" }), keys.contains(where: { $0.target == "status" }) else { return nil }
+        // Without a time variable, nginx's `$msec` (epoch seconds) is the time, as nginx-json reads it.
+        if key("time") == nil, let msec = parser.found.first(where: { names[$0.variable] == "$msec" }) {
+            keys.append(Key(target: "time", path: msec.path, prefix: msec.prefix, quoted: msec.quoted))
+        }
     }
 
-    static func target(of value: LogLayout.Value) -> String? {
+    static func target(of value: LogLayout.Value, name: String) -> String? {
         switch value {
         case .client: "ip"
         case .user: "user"
