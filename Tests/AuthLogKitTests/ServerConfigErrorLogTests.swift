@@ -217,6 +217,17 @@ import Testing
         #expect(server.unusableErrorFormats.first?.reason.hasSuffix("a request header before the client (%a) can forge it") == true)
     }
 
+    @Test func aFileNamedAsAccessAndErrorLogIsLeftToDetection() throws {
+        let directory = try makeTemporaryDirectory(holding: [
+            "nginx.conf": "error_log /srv/all.log;\nerror_log /srv/error.log;\nhttp {\n  log_format edge '$remote_addr $host "
+                + "$remote_user [$time_iso8601] \"$request\" $status';\n  access_log /srv/all.log edge;\n"
+                + "  access_log /srv/edge.log edge;\n}\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let server = try Self.serverFormats(["nginx.conf"], in: directory)
+        #expect(server.formatsByPath == ["/srv/error.log": "nginx-error", "/srv/edge.log": "nginx-config:edge"])
+    }
+
     @Test func anErrorLogFormatThatCannotBeReadNamesFileLineAndItem() throws {
         for (format, message) in [
             ("[%{cu}t] [%l] [client\\ %a] %Z", "ErrorLogFormat: unknown item '%Z'"),

@@ -35,14 +35,25 @@ public struct ServerFormats: Sendable {
         unusableErrorFormats = configuration.unusableErrorFormats
         // error_log and ErrorLog files are read with their server's error layout, built in
         // or derived, without detection (as access_log files are with theirs).
+        var errorLogPaths: [String: String] = [:]
         for log in configuration.errorLogs where self.patterns.format(named: log.format) != nil {
-            formatsByPath[(log.path as NSString).standardizingPath] = log.format
+            let path = (log.path as NSString).standardizingPath
+            // Two error layouts in one file: no one format reads it, detection does.
+            errorLogPaths[path] = errorLogPaths[path].map { $0 == log.format ? $0 : "" } ?? log.format
+        }
+        let accessLogPaths = Set(configuration.accessLogs.map { ($0.path as NSString).standardizingPath })
+        for (path, format) in errorLogPaths where !format.isEmpty && !accessLogPaths.contains(path) {
+            formatsByPath[path] = format
         }
         for log in configuration.accessLogs {
             guard let format = configuration.format(named: log.format, server: log.server),
                   format.builtinEquivalent == nil,
                   self.patterns.format(named: format.formatName) != nil else { continue }
-            formatsByPath[(log.path as NSString).standardizingPath] = format.formatName
+            let path = (log.path as NSString).standardizingPath
+            // A file the server writes its error log to as well holds both kinds of lines:
+            // detection reads such a mix line by line, one forced format would not.
+            guard errorLogPaths[path] == nil else { continue }
+            formatsByPath[path] = format.formatName
         }
     }
 
