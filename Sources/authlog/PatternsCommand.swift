@@ -68,12 +68,27 @@ struct PatternsCommand: ParsableCommand {
         for format in server.derived {
             guard let definition = server.patterns.format(named: format.formatName) else { continue }
             output.write("\(format.formatName)  (\(format.source))\n")
-            output.write("    head:   \(definition.head.text)\n")
+            if definition.decoderSettings.isEmpty {
+                output.write("    head:   \(definition.head.text)\n")
+            } else {
+                // A JSON layout: the keys its fields are read from.
+                output.write("    \(definition.decoder):   \(definition.decoderSettings.map { "\($0.key)=\($0.value)" }.joined(separator: " "))\n")
+            }
             output.write("    detect: \(definition.detect.text)\n")
             output.write("    rules:  \(definition.rules.map(\.id).joined(separator: ", "))\n")
         }
+        for format in server.derivedErrors {
+            guard let definition = server.patterns.format(named: format.formatName) else { continue }
+            output.write("\(format.formatName)  (\(format.source))\n")
+            output.write("    head:   \(definition.head.text)\n")
+            output.write("    detect: \(definition.detect.text)\n")
+            output.write("    rules:  those of \(DerivedErrorFormat.baseFormat)\n")
+        }
         for (format, reason) in server.unusable {
             output.write("\(format.formatName)  (\(format.source)): not read: \(reason)\n")
+        }
+        for (format, reason) in server.unusableErrorFormats {
+            output.write("ErrorLogFormat (\(format)): not read: \(reason)\n")
         }
         for (path, format) in server.formatsByPath.sorted(by: { $0.key < $1.key }) {
             output.write("\(TerminalText.escape(path)) is read as \(format)\n")

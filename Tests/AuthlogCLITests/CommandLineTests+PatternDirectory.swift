@@ -80,4 +80,16 @@ extension CommandLineTests {
         #expect(result.stdout.contains("/srv/logs/timed.log is read as nginx-config:timed"))
         #expect(!result.stdout.contains("nginx-error"), "only the configuration's formats")
     }
+
+    @Test func patternsListsTheErrorLogFormatsAndJSONKeysOfAConfiguration() throws {
+        let apache = try cli.run(["patterns", "--server-config", "Tests/Fixtures/server-config/errorlog/apache/apache2.conf"])
+        #expect(apache.status == 0)
+        #expect(apache.stdout.contains("apache-config:errorlog:intranet.conf:5  (Tests/Fixtures/server-config/errorlog/apache/sites-enabled/intranet.conf:5)"))
+        #expect(apache.stdout.contains("    head:   <BOM>(?<time>[A-Z][a-z]{2} "))
+        #expect(apache.stdout.contains("ErrorLogFormat (keystone.conf:3): not read: "))
+        #expect(apache.stdout.contains("/srv/errorlog/logs/apache2/www-error.log is read as apache-config:errorlog:apache2.conf:5"))
+        let nginx = try cli.run(["patterns", "--server-config", "Tests/Fixtures/server-config/errorlog/nginx/nginx.conf"])
+        #expect(nginx.stdout.contains("    json:   time=ts ip=addr user=user request=req status=status\n"))
+        #expect(nginx.stdout.contains("/srv/errorlog/logs/nginx/shop-error.log is read as nginx-error"))
+    }
 }

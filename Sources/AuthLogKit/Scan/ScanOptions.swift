@@ -6,7 +6,9 @@ public struct ScanOptions: Sendable {
     /// Read every input as this format instead of detecting it.
     public var formatOverride: String?
     /// Files the server's configuration names with a format of its own (`access_log PATH
-    /// main;`), by path: read with that format instead of detecting one.
+    /// main;`) and its error logs (`error_log`, `ErrorLog`, with an `ErrorLogFormat`'s
+    /// format or the built-in error format), by path: read with that format instead of
+    /// detecting one.
     public var formatsByPath: [String: String] = [:]
     /// The zone of timestamps that carry none (nginx and Apache error logs, syslog).
     public var timeZone: TimeZone = .current

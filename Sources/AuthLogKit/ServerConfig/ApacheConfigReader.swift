@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reads the parts of an Apache configuration that say how access logs are written:
-/// `LogFormat "…" NAME`, `CustomLog PATH NAME|"format"`, `Include`/`IncludeOptional GLOB`
+/// `LogFormat "…" NAME`, `CustomLog PATH NAME|"format"`, `ErrorLog PATH`, `ErrorLogFormat "…"`
+/// (server-wide and per `<VirtualHost>`), `Include`/`IncludeOptional GLOB`
 /// (relative to the server root: the directory of the main file), and `${VAR}` from the
 /// `envvars` file beside it (Debian's `APACHE_LOG_DIR`). Lines ending in `\` continue.
 struct ApacheConfigReader {
@@ -9,6 +10,14 @@ struct ApacheConfigReader {
     let serverRoot: String
     /// From `envvars` (`export APACHE_LOG_DIR=/var/log/apache2$SUFFIX`), then `Define`.
     var variables: [String: String] = [:]
+    /// 0 outside `<VirtualHost>`, else the number of the virtual host the reader is in.
+    private var scope = 0
+    private var virtualHosts = 0
+    /// The `ErrorLogFormat` of each scope, by format name ("" for one authlog cannot read).
+    private var errorLogFormats: [Int: String] = [:]
+    /// `ErrorLog` files with their scope, until every file is read: a virtual host without
+    /// an `ErrorLogFormat` of its own writes in the server's, wherever that is set.
+    private var errorLogs: [(path: String, scope: Int)] = []
 
     init(root path: String) {
         serverRoot = (path as NSString).deletingLastPathComponent
@@ -20,7 +29,7 @@ struct ApacheConfigReader {
     /// of a line, which nginx's (`log_format`, `include … ;`) never are.
     static func looksLikeApache(_ text: String) -> Bool {
         let directives = ["LogFormat ", "CustomLog ", "ServerRoot ", "IncludeOptional ", "Include ", "<VirtualHost",
-                          "<Directory", "LoadModule ", "Listen ", "ErrorLog "]
+                          "<Directory", "LoadModule ", "Listen ", "ErrorLog ", "ErrorLogFormat "]
         for line in text.split(separator: "\n") {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
             if directives.contains(where: { trimmed.hasPrefix($0) }) { return true }
@@ -60,8 +69,7 @@ struct ApacheConfigReader {
                                             source: PatternSource(file: file, line: line, column: 1)))
         case "customlog":
             guard arguments.count >= 2, !arguments[0].hasPrefix("|") else { return }
-            let path = arguments[0].hasPrefix("/") ? arguments[0]
-                : (serverRoot as NSString).appendingPathComponent(arguments[0])
+            let path = resolve(arguments[0])
             var format = arguments[1]
             if format.contains("%") {
                 // An inline format string is a format of its own, named after its line.
@@ -73,6 +81,28 @@ struct ApacheConfigReader {
                 format = inline.configName
             }
             configuration.accessLogs.append((path, format, .apache))
+        case "errorlog":
+            // A piped logger or syslog writes no file here.
+            guard let target = arguments.first, !target.hasPrefix("|"), target != "syslog",
+                  !target.hasPrefix("syslog:") else { return }
+            errorLogs.append((resolve(target), scope))
+        case "errorlogformat":
+            // `ErrorLogFormat connection|request "…"` adds lines once per connection or
+            // request: they are not the messages' layout.
+            guard let string = arguments.first, arguments.count == 1 else { return }
+            do {
+                let format = try DerivedErrorFormat(string: string, file: file, line: line)
+                configuration.errorFormats.append(format)
+                errorLogFormats[scope] = format.formatName
+            } catch where error.message.hasPrefix(DerivedFormat.unusableMessagePrefix) {
+                configuration.unusableErrorFormats.append(("\((file as NSString).lastPathComponent):\(line)", error.message))
+                errorLogFormats[scope] = ""
+            }
+        case "<virtualhost":
+            virtualHosts += 1
+            scope = virtualHosts
+        case "</virtualhost>":
+            scope = 0
         case "include", "includeoptional":
             guard let pattern = arguments.first else { return }
             guard depth < ServerConfiguration.maximumIncludeDepth else {
@@ -92,6 +122,22 @@ struct ApacheConfigReader {
         default:
             return
         }
+    }
+
+    /// A file path of the configuration: relative ones are under the server root.
+    func resolve(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (serverRoot as NSString).appendingPathComponent(path)
+    }
+
+    /// Once every file is read: each `ErrorLog` with its virtual host's `ErrorLogFormat`,
+    /// else the server's, else the built-in layout. One written in a format authlog cannot
+    /// read is left to detection.
+    mutating func assignErrorLogFormats() {
+        for log in errorLogs {
+            let format = errorLogFormats[log.scope] ?? errorLogFormats[0] ?? DerivedErrorFormat.baseFormat
+            if !format.isEmpty { configuration.errorLogs.append((log.path, format)) }
+        }
+        errorLogs = []
     }
 
     /// `${NAME}` replaced by its value; an unknown one is left as written.

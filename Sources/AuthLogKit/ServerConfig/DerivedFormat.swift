@@ -72,6 +72,8 @@ public struct DerivedFormat: Sendable {
                                  message: "\(Self.unusableMessagePrefix) format '\(configName)': it does not log \(missing)")
         }
         let literals = DerivedLiterals(layout: layout)
+        let json = JSONLayout(layout: layout)
+        let fields = json?.fields ?? compiled.fields
         var definition = FormatDefinition(
             name: formatName,
             description: "\(server.rawValue) format '\(configName)' from \(source)",
@@ -79,9 +81,19 @@ public struct DerivedFormat: Sendable {
             hint: nil, pathHints: [],
             head: PatternText(text: compiled.head, source: source),
             wrapsOtherFormats: false,
-            rules: accessRules.rules.filter { Self.decodes(compiled.fields, everyFieldOf: $0) }.map(literals.fitted),
+            rules: accessRules.rules.filter { Self.decodes(fields, everyFieldOf: $0) }.map(literals.fitted),
             source: source)
         definition.decodesBackslashEscapes = escapesBackslashes
+        if let json {
+            // Read by the JSON decoder, which undoes the escapes itself (decoding them twice
+            // would let `\x61dmin` pass for admin). The detect regex stays the layout's: it
+            // tells this layout from other JSON logs.
+            definition.decoder = JSONRecordDecoder.name
+            definition.decoderSettings = json.settings(source: source)
+            definition.head = PatternText(text: "", source: source)
+            definition.literals = json.literals
+            definition.decodesBackslashEscapes = false
+        }
         definition.role = .access
         definition.server = server.rawValue
         definition.ruleSets = [accessRules.name]

@@ -56,6 +56,11 @@ struct NginxConfigReader {
             guard let path = arguments.first?.text, path != "off", !path.hasPrefix("syslog:") else { return }
             let format = arguments.dropFirst().first.flatMap { $0.text.contains("=") ? nil : $0.text } ?? "combined"
             configuration.accessLogs.append((path, format, .nginx))
+        case "error_log":
+            // Read as nginx's error log, which has one layout; syslog, stderr and memory
+            // buffers name no file.
+            guard let path = arguments.first?.text, !Self.namesNoFile(path) else { return }
+            configuration.errorLogs.append((path, "nginx-error"))
         case "include":
             guard let pattern = arguments.first?.text else { return }
             guard depth < ServerConfiguration.maximumIncludeDepth else {
@@ -70,6 +75,12 @@ struct NginxConfigReader {
         default:
             return
         }
+    }
+
+    /// `error_log` destinations that are no file authlog could read.
+    static func namesNoFile(_ path: String) -> Bool {
+        ["stderr", "/dev/null", "/dev/stderr", "/dev/stdout"].contains(path) || path.hasPrefix("syslog:")
+            || path.hasPrefix("memory:")
     }
 
     /// nginx's lexical rules: `#` comments to the end of the line, words split by white space,

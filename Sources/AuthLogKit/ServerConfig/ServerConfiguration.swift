@@ -14,6 +14,14 @@ public struct ServerConfiguration: Sendable {
     /// `access_log PATH NAME` / `CustomLog PATH NAME`: the file and the format name in the
     /// configuration (`combined` when nginx's names none).
     public var accessLogs: [(path: String, format: String, server: DerivedFormat.ServerKind)] = []
+    /// `error_log PATH` / `ErrorLog PATH`: the file and the format it is read with
+    /// (`nginx-error`, `apache-error`, or an `ErrorLogFormat`'s `apache-config:errorlog:…`).
+    public var errorLogs: [(path: String, format: String)] = []
+    /// The `ErrorLogFormat`s defined, in the order read.
+    public var errorFormats: [DerivedErrorFormat] = []
+    /// `ErrorLogFormat`s authlog cannot read a refusal from (no client), with why: their
+    /// files are left to detection, and `authlog patterns` lists them.
+    public var unusableErrorFormats: [(format: String, reason: String)] = []
     /// The configuration files read, includes too.
     public var files: [String] = []
 
@@ -27,6 +35,9 @@ public struct ServerConfiguration: Sendable {
     public mutating func merge(_ other: ServerConfiguration) {
         for format in other.formats { add(format) }
         accessLogs += other.accessLogs
+        errorLogs += other.errorLogs
+        errorFormats += other.errorFormats
+        unusableErrorFormats += other.unusableErrorFormats
         files += other.files
     }
 
@@ -41,6 +52,7 @@ public struct ServerConfiguration: Sendable {
         if ApacheConfigReader.looksLikeApache(text) {
             var reader = ApacheConfigReader(root: path)
             try reader.read(file: path, text: text)
+            reader.assignErrorLogFormats()
             return reader.configuration
         }
         var reader = NginxConfigReader()

@@ -8,13 +8,17 @@ import Foundation
 public struct ServerFormats: Sendable {
     public var patterns: PatternSet
     /// An `access_log`/`CustomLog` file written in a derived format, by its path: read with
-    /// that format (see `FormatChoice`). Files in a built-in layout are detected as before.
+    /// that format (see `FormatChoice`). Access files in a built-in layout are detected as
+    /// before; `error_log`/`ErrorLog` files are read with their server's error format.
     public var formatsByPath: [String: String] = [:]
     /// The formats added, in order, for `authlog patterns`.
     public var derived: [DerivedFormat] = []
     /// Formats of the configuration authlog cannot read a refusal from (Debian's `referer`
     /// and `agent` formats log no status), with why: listed by `authlog patterns`, not errors.
     public var unusable: [(format: DerivedFormat, reason: String)] = []
+    /// The `ErrorLogFormat`s added, in order; and those without a client, with why.
+    public var derivedErrors: [DerivedErrorFormat] = []
+    public var unusableErrorFormats: [(format: String, reason: String)] = []
 
     /// Adds `configuration`'s formats to `patterns`. A layout a built-in format already reads
     /// adds nothing. A format string that cannot be read is an error naming its file and line.
@@ -27,11 +31,29 @@ public struct ServerFormats: Sendable {
                 unusable.append((format, error.message))
             }
         }
+        for format in configuration.errorFormats { try add(format) }
+        unusableErrorFormats = configuration.unusableErrorFormats
+        // error_log and ErrorLog files are read with their server's error layout, built in
+        // or derived, without detection (as access_log files are with theirs).
+        var errorLogPaths: [String: String] = [:]
+        for log in configuration.errorLogs where self.patterns.format(named: log.format) != nil {
+            let path = (log.path as NSString).standardizingPath
+            // Two error layouts in one file: no one format reads it, detection does.
+            errorLogPaths[path] = errorLogPaths[path].map { $0 == log.format ? $0 : "" } ?? log.format
+        }
+        let accessLogPaths = Set(configuration.accessLogs.map { ($0.path as NSString).standardizingPath })
+        for (path, format) in errorLogPaths where !format.isEmpty && !accessLogPaths.contains(path) {
+            formatsByPath[path] = format
+        }
         for log in configuration.accessLogs {
             guard let format = configuration.format(named: log.format, server: log.server),
                   format.builtinEquivalent == nil,
                   self.patterns.format(named: format.formatName) != nil else { continue }
-            formatsByPath[(log.path as NSString).standardizingPath] = format.formatName
+            let path = (log.path as NSString).standardizingPath
+            // A file the server writes its error log to as well holds both kinds of lines:
+            // detection reads such a mix line by line, one forced format would not.
+            guard errorLogPaths[path] == nil else { continue }
+            formatsByPath[path] = format.formatName
         }
     }
 
@@ -102,6 +124,28 @@ public struct ServerFormats: Sendable {
 }
 
 extension ServerFormats {
+    /// Compiles an `ErrorLogFormat` into the set, as `apache-error` with the format's head
+    /// (replacing one of the same name).
+    public mutating func add(_ format: DerivedErrorFormat) throws(PatternError) {
+        guard let base = patterns.format(named: DerivedErrorFormat.baseFormat) else {
+            throw PatternError(file: format.source.file, line: format.source.line, message:
+                "the pattern files define no format '\(DerivedErrorFormat.baseFormat)', whose rules ErrorLogFormat uses")
+        }
+        let definition = format.definition(base: base)
+        let expander = FragmentExpander(fragments: patterns.fragments)
+        try PatternLoader.validate(definition.detect, what: "format '\(definition.name)' detect", expander: expander)
+        try PatternLoader.validate(definition.head, what: "format '\(definition.name)' head", expander: expander)
+        for rule in definition.rules {
+            if let regex = rule.regex {
+                try PatternLoader.validate(regex, what: "format '\(definition.name)' rule '\(rule.id)'", expander: expander)
+            }
+        }
+        patterns.formats.removeAll { $0.name == definition.name }
+        patterns.formats.append(definition)
+        derivedErrors.removeAll { $0.formatName == format.formatName }
+        derivedErrors.append(format)
+    }
+
     /// The pattern files, the servers' configurations and an inline `--log-format
     /// nginx:…`/`apache:…`, as one set: what every command that reads logs starts from.
     /// `inlineName` is the inline format's name, to force it on every input.
