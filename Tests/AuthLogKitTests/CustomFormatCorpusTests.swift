@@ -10,8 +10,9 @@ import Testing
 @Suite(.serialized) struct CustomFormatCorpusTests {
     typealias Layout = CorpusLayoutRewriter.Layout
 
-    /// A corpus of its own per test (generated in a few seconds), removed after it.
-    static func generateCorpus() throws -> URL { try CorpusTests.generate(size: "4M", seed: 13) }
+    /// A corpus of its own per test (generated in a few seconds), removed after it: 6M, the
+    /// least size whose nginx log holds the line over 1 MiB (see `CorpusLayoutRewriter`).
+    static func generateCorpus() throws -> URL { try CorpusTests.generate(size: "6M", seed: 13) }
 
     /// Rewrites the corpus's access logs (nginx's with `nginx`, Apache's with `apache`) into
     /// a copy of it, with an nginx.conf and an apache2.conf naming the files and their formats.
@@ -76,6 +77,11 @@ import Testing
         sections["formats"] = Dictionary(uniqueKeysWithValues: report.files.map {
             (String($0.path.dropFirst(directory.path.count + 1)), $0.format ?? "empty")
         })
+        // What was skipped, per file and reason: a damaged line stays damaged when rewritten.
+        sections["skipped"] = Dictionary(uniqueKeysWithValues: report.files.map { file in
+            (String(file.path.dropFirst(directory.path.count + 1)),
+             Dictionary(uniqueKeysWithValues: file.skippedByReason.map { ($0.key.rawValue, $0.value) }))
+        })
         return sections
     }
 
@@ -117,10 +123,12 @@ import Testing
         let rewritten = try Self.sections(of: copy, configuration: configurations)
         let formats = try #require(rewritten["formats"] as? [String: String])
         for (file, format) in expectedFormats { #expect(formats[file] == format, "format of \(file)") }
-        for name in ["events", "requests"] {
+        for name in ["events", "requests", "skipped"] {
             let found = Self.differences(reference[name]!, rewritten[name]!, at: name)
             #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
         }
+        let skipped = try #require(reference["skipped"] as? [String: [String: Int]])
+        #expect((skipped["nginx/access.log"] ?? [:]).values.reduce(0, +) >= 2, "the NUL runs and the line over 1 MiB: \(skipped)")
         // The corpus holds what it should: refusals on both servers, and requests paired with
         // their error lines (a comparison of two empty reports would prove nothing).
         let events = try #require(reference["events"] as? [String: Any])
@@ -163,7 +171,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
         let rewritten = try Self.sections(of: copy, configuration: nil)
         #expect((rewritten["formats"] as? [String: String])?["nginx/access.log"] == "nginx-json")
-        for name in ["events", "requests"] {
+        for name in ["events", "requests", "skipped"] {
             let found = Self.differences(reference[name]!, rewritten[name]!, at: name)
             #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
         }
