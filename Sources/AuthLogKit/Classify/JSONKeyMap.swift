@@ -10,9 +10,11 @@
 /// objects no path enters are skipped without being read.
 struct JSONKeyMap: Sendable {
     /// What a `json.NAME` setting gives. `protocol` is no record field: it completes the
-    /// request line composed from method and path when the log has none.
+    /// request line composed from method and path when the log has none. `message` is what
+    /// the rules' `regex = …` reads; its key may hold an object or array, given as its JSON
+    /// text (`json.message = request.headers`: a rule can then ask whether a header was sent).
     enum Target: Int, CaseIterable, Sendable {
-        case time, ip, user, request, method, path, status, `protocol`
+        case time, ip, user, request, method, path, status, `protocol`, message
         /// The key of `json.when`, whose value decides whether the line is a record at all.
         case when
 

@@ -82,9 +82,11 @@ final class JSONObjectScanner {
                 let end = child >= 0 && nodes[child].childCount > 0
                     ? object(bytes, at: index, node: child) : Self.skipContainer(bytes, at: index)
                 guard let end else { return nil }
+                if child >= 0 { recordContainer(child, from: index, to: end) }
                 index = end
             case UInt8(ascii: "["):
                 guard let end = Self.skipContainer(bytes, at: index) else { return nil }
+                if child >= 0 { recordContainer(child, from: index, to: end) }
                 index = end
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
                 // true, false and null give no value: null is an absent one, and no field of
@@ -137,6 +139,22 @@ final class JSONObjectScanner {
             guard current.rank < 0 || slot.rank <= current.rank else { continue }
             let value = UnsafeRawBufferPointer(rebasing: bytes[from..<to])
             found[slot.target] = Found(start: from, end: to, rank: slot.rank, hasEscape: JSONString.hasEscape(value))
+        }
+    }
+
+    /// Notes an object or array as its JSON text, for the message only: a field (a client, a
+    /// user) is a string or a number, and a container where one is expected is no value.
+    @inline(__always)
+    private func recordContainer(_ node: Int, from: Int, to: Int) {
+        let entry = nodes[node]
+        guard entry.slotCount > 0 else { return }
+        for position in entry.slotStart..<(entry.slotStart + entry.slotCount) {
+            let slot = slots[position]
+            guard slot.target == JSONKeyMap.Target.message.rawValue else { continue }
+            let current = found[slot.target]
+            guard current.rank < 0 || slot.rank <= current.rank else { continue }
+            // Kept as written: its quotes and escapes are the JSON's, which a regex reads.
+            found[slot.target] = Found(start: from, end: to, rank: slot.rank, hasEscape: false)
         }
     }
 

@@ -31,7 +31,7 @@ final class JSONRecordDecoder: RecordDecoder {
             case .method: fields.insert(.method)
             case .path: fields.insert(.path)
             case .status: fields.insert(.status)
-            case .time, .protocol, .when: break
+            case .time, .protocol, .message, .when: break
             }
         }
         if composesRequest { fields.insert(.request) }
@@ -90,6 +90,7 @@ final class JSONRecordDecoder: RecordDecoder {
                 fields.method = range(.method)
                 fields.path = range(.path)
                 fields.status = range(.status)
+                fields.message = range(.message)
                 return .record(bytes: line)
             }
             reserve(needed + 2)
@@ -115,6 +116,7 @@ final class JSONRecordDecoder: RecordDecoder {
                 fields.method = copy(.method, from: line)
                 fields.path = copy(.path, from: line)
             }
+            fields.message = copy(.message, from: line)
             return .record(bytes: UnsafeRawBufferPointer(buffer))
         }
 

@@ -30,7 +30,8 @@ enum FieldDecoding {
     }
 
     /// A field as nginx and Apache access logs write it (`\xHH` in either case, `\"`, `\\`;
-    /// Apache also `\n`, `\t` …), decoded to the bytes the client sent and then read like
+    /// Apache also `\n`, `\t` …; nginx's `escape=json` `\u001b`), decoded to the bytes the
+    /// client sent and then read like
     /// `string`. An ESC sent as a user name is the same key whether the log held the raw
     /// byte (nginx error log), `\x1B` (nginx access log) or `\x1b` (Apache).
     static func unescapedString(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -50,6 +51,13 @@ enum FieldDecoding {
                let high = hexValue(bytes[index + 2]), let low = hexValue(bytes[index + 3]) {
                 decoded.append(high << 4 | low)
                 index += 4
+                continue
+            }
+            // `escape=json` writes control bytes as \u00HH. Neither server's default escaping
+            // can produce a "\u" (both escape the backslash), so no other field changes.
+            if next == UInt8(ascii: "u"), let escaped = jsonEscapedScalar(bytes, at: index) {
+                decoded.append(contentsOf: Array(String(escaped.scalar).utf8))
+                index += escaped.length
                 continue
             }
             switch next {
@@ -85,6 +93,27 @@ enum FieldDecoding {
             }
         }
         return decoded
+    }
+
+    /// The scalar of `\uHHHH` (or of a `\uD8xx\uDCxx` surrogate pair) at `index`, and how many
+    /// bytes it spans; nil for a lone surrogate or too few hex digits, which stay as written.
+    private static func jsonEscapedScalar(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (scalar: Unicode.Scalar, length: Int)? {
+        func unit(at start: Int) -> UInt32? {
+            guard start + 6 <= bytes.count, bytes[start] == UInt8(ascii: "\\"), bytes[start + 1] == UInt8(ascii: "u") else { return nil }
+            var value: UInt32 = 0
+            for offset in 2..<6 {
+                guard let digit = hexValue(bytes[start + offset]) else { return nil }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        guard let first = unit(at: index) else { return nil }
+        if (0xD800..<0xDC00).contains(first) {
+            guard let second = unit(at: index + 6), (0xDC00..<0xE000).contains(second),
+                  let scalar = Unicode.Scalar(0x10000 + (first - 0xD800) << 10 + (second - 0xDC00)) else { return nil }
+            return (scalar, 12)
+        }
+        return Unicode.Scalar(first).map { ($0, 6) }
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -94,6 +94,9 @@ public enum ApacheLogFormat {
         switch format {
         case "%d/%b/%Y:%H:%M:%S %z": return .time(.clf)
         case "%Y-%m-%dT%H:%M:%S%z", "%FT%T%z": return .time(.iso8601)
+        // Without %z the time is the server's local time: still the time of the request
+        // (a skip here would leave every line without one, and its requests unpaired).
+        case "%Y-%m-%dT%H:%M:%S", "%FT%T": return .time(.localISO8601)
         case "sec", "msec", "usec", "msec_frac", "usec_frac": return .integer
         default: return .skip
         }

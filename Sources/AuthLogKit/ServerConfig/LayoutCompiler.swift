@@ -87,6 +87,7 @@ struct LayoutCompiler {
             case .clf: body = "(?<time><CLF_TIME>)"
             case .bracketedCLF: body = "\\[(?<time><CLF_TIME>)\\]"
             case .iso8601: body = "(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d))"
+            case .localISO8601: body = "(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)"
             }
             // A second time is skipped like any other value (a group name is given once).
             return captured.contains(.time) ? (skip(context), nil) : (body, .time)

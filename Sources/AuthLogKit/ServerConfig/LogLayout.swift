@@ -32,6 +32,9 @@ public struct LogLayout: Sendable, Equatable {
         case bracketedCLF
         /// `2026-11-20T06:25:14+00:00` (`$time_iso8601`, `%{%Y-%m-%dT%H:%M:%S%z}t`).
         case iso8601
+        /// `2026-11-20T06:25:14`, no zone (`%{%Y-%m-%dT%H:%M:%S}t`): the server's local time,
+        /// read in the zone `--tz` names, as the error logs' times are.
+        case localISO8601
     }
 
     public enum Piece: Sendable, Equatable {

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import AuthLogKit
+
+/// What the corpus rewrite (`CustomFormatCorpusTests`) found wrong in the derived formats,
+/// each on a few lines: `escape=json`'s `\u00HH` in a field, and Apache's zoneless ISO time.
+@Suite struct DerivedLayoutFieldTests {
+    /// The events of `text` read with an inline format string (`nginx:…` or `apache:…`).
+    static func events(_ text: String, format: String, zone: String = "UTC") throws -> [AuthEvent] {
+        var server = try ServerFormats(patterns: try PatternLoader.load(), configuration: ServerConfiguration())
+        let derived = try #require(try ServerFormats.inlineFormat(format))
+        let name = try server.add(derived)
+        let directory = try makeTemporaryDirectory(holding: ["access.log": text])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = ScanOptions()
+        options.timeZone = TimeZone(identifier: zone)!
+        options.formatOverride = name
+        var events: [AuthEvent] = []
+        var report = ScanReport()
+        ScanSession(patterns: try CompiledPatterns(server.patterns), options: options, diagnostics: nil)
+            .scan(LogInput(path: directory.appendingPathComponent("access.log").path, isExplicit: true), into: &report) {
+                events.append($0)
+            }
+        return events
+    }
+
+    @Test func escapeJSONsUnicodeEscapesAreTheBytesTheClientSent() throws {
+        let format = #"nginx:{"remote_addr":"$remote_addr","remote_user":"$remote_user","request":"$request","status":$status}"#
+        let lines = [
+            #"{"remote_addr":"192.0.2.1","remote_user":"\u001b[31madmin","request":"GET /a HTTP/1.1","status":401}"#,
+            // A surrogate pair is one scalar; a lone surrogate is no scalar and stays as written.
+            #"{"remote_addr":"192.0.2.2","remote_user":"j\u00f6rg\ud83d\ude00","request":"GET /b HTTP/1.1","status":401}"#,
+            #"{"remote_addr":"192.0.2.3","remote_user":"x\ud800y","request":"GET /c HTTP/1.1","status":403}"#,
+        ]
+        let events = try Self.events(lines.joined(separator: "\n") + "\n", format: format)
+        #expect(events.map(\.user) == ["\u{1B}[31madmin", "jörg😀", "x\\ud800y"])
+        #expect(events.map(\.ip) == ["192.0.2.1", "192.0.2.2", "192.0.2.3"])
+    }
+
+    @Test func anApacheISOTimeWithoutZoneIsTheServersLocalTime() throws {
+        let format = #"apache:%a %u %{%Y-%m-%dT%H:%M:%S}t "%r" %>s %b"#
+        let line = "192.0.2.1 bob 2026-11-20T07:25:14 \"GET /admin/ HTTP/1.1\" 401 381\n"
+        let utc = try Self.events(line, format: format)
+        #expect(utc.map { $0.time.map(CivilTime.iso8601) } == ["2026-11-20T07:25:14Z"])
+        let berlin = try Self.events(line, format: format, zone: "Europe/Berlin")
+        #expect(berlin.map { $0.time.map(CivilTime.iso8601) } == ["2026-11-20T06:25:14Z"], "--tz names the zone it was written in")
+        #expect(berlin.first?.user == "bob" && berlin.first?.path == "/admin/")
+    }
+
+    /// `json.message` takes an object as its text, for a rule's regex; a field never does.
+    @Test func aContainerGivesTheMessageButNoField() throws {
+        let caddy = #"{"logger":"http.log.access","request":{"client_ip":"192.0.2.9","method":"GET","uri":"/x","#
+        let withHeader = caddy + #""headers":{"Authorization":["REDACTED"]}},"user_id":"","status":401}"#
+        let without = caddy + #""headers":{"Accept":["*/*"]}},"user_id":"","status":401}"#
+        let read = try scan(withHeader + "\n" + without + "\n", name: "access.log")
+        #expect(read.file.format == "caddy-json")
+        #expect(read.events.map(\.cause) == [.http401, .missingCredentials])
+        // A generic JSON log whose "user" is an object: no user, the line still an event.
+        let generic = try scan(#"{"remote_addr":"192.0.2.8","user":{"id":7},"request":"GET /y HTTP/1.1","status":403}"# + "\n")
+        #expect(generic.file.format == "json-access")
+        #expect(generic.events.map(\.user) == [nil] && generic.events.first?.ip == "192.0.2.8")
+    }
+}
