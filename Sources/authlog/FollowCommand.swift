@@ -87,7 +87,7 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var common: CommonScanOptions
 
     func validate() throws {
-        try journal.check(paths: paths)
+        try journal.check(paths: paths, logFormat: common.logFormat)
         if paths.isEmpty, !journal.journal { throw ValidationError("Missing expected argument '<path> ...'") }
         _ = try followOptions()
         if paths.contains("-"), paths.count > 1 {

@@ -21,12 +21,16 @@ struct JournalOptions: ParsableArguments {
     var files: [String] = []
 
     /// Checks the combination; `paths` are the command's file arguments.
-    func check(paths: [String]) throws {
+    func check(paths: [String], logFormat: String?) throws {
         guard journal else {
             if !units.isEmpty || directory != nil || !files.isEmpty {
                 throw ValidationError("--unit, --journal-dir and --journal-file need --journal")
             }
             return
+        }
+        if logFormat != nil {
+            // A forced format reads lines as they stand; the journal's are unwrapped first.
+            throw ValidationError("--log-format cannot be used with --journal: each entry's program decides its format")
         }
         if !paths.isEmpty { throw ValidationError("--journal reads the journal instead of files: give no paths with it") }
         if directory != nil, !files.isEmpty { throw ValidationError("give --journal-dir or --journal-file, not both") }

@@ -73,7 +73,7 @@ struct ScanCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func validate() throws {
-        try journal.check(paths: paths)
+        try journal.check(paths: paths, logFormat: common.logFormat)
         if paths.isEmpty, !journal.journal, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("give log files or directories to scan, or '-' to read standard input")
         }

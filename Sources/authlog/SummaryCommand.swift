@@ -91,7 +91,7 @@ struct SummaryCommand: ParsableCommand {
     @OptionGroup(title: "Findings") var findings: FindingOptions
 
     func validate() throws {
-        try journal.check(paths: paths)
+        try journal.check(paths: paths, logFormat: common.logFormat)
         if paths.isEmpty, !journal.journal { throw ValidationError("Missing expected argument '<path> ...'") }
         for rule in failOn {
             do { _ = try FailOnRule(parsing: rule) } catch { throw ValidationError(error.description) }

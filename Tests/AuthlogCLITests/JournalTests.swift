@@ -88,16 +88,33 @@ struct JournalTests {
         #expect(second.cursor == first.cursor)
 
         // journald starts a new file (rotation); its entries come after the first file's.
-        let later = [
-            JournalFixture.Entry(unit: "nginx.service", program: "nginx", #"203.0.113.9 - eve [20/Nov/2026:06:30:00 +0000] "GET /admin/ HTTP/1.1" 401 179 "-" "curl/8.5.0""#),
-            JournalFixture.Entry(unit: "ssh.service", program: "sshd", "Accepted publickey for deploy from 198.51.100.2 port 22 ssh2"),
-            JournalFixture.Entry(unit: "nginx.service", program: "nginx", #"203.0.113.9 - - [20/Nov/2026:06:30:02 +0000] "GET /wp-login.php HTTP/1.1" 403 153 "-" "curl/8.5.0""#),
-        ]
-        try JournalFixture.write(later, first: 300, to: directory.appendingPathComponent("system@2.journal"))
+        try JournalFixture.write(Self.later, first: 300, to: directory.appendingPathComponent("system@2.journal"))
         let third = try summary(state, directory)
         #expect(third.total == 2, "only the two new failures")
         #expect(third.cursor != first.cursor)
         #expect(try summary(state, directory).total == 0)
+    }
+
+    static let later = [
+        JournalFixture.Entry(unit: "nginx.service", program: "nginx", #"203.0.113.9 - eve [20/Nov/2026:06:30:00 +0000] "GET /admin/ HTTP/1.1" 401 179 "-" "curl/8.5.0""#),
+        JournalFixture.Entry(unit: "ssh.service", program: "sshd", "Accepted publickey for deploy from 198.51.100.2 port 22 ssh2"),
+        JournalFixture.Entry(unit: "nginx.service", program: "nginx", #"203.0.113.9 - - [20/Nov/2026:06:30:02 +0000] "GET /wp-login.php HTTP/1.1" 403 153 "-" "curl/8.5.0""#),
+    ]
+
+    @Test func followWaitsOnTheJournalAndReadsOnlyTheEntriesWrittenAfterItStarts() throws {
+        let root = try sandbox()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("journal")
+        try JournalFixture.write(JournalFixture.webServer, to: directory.appendingPathComponent("system.journal"))
+        let follower = try Follower(["--journal", "--journal-dir", directory.path, "-u", "nginx"])
+        defer { follower.stop() }
+        #expect(follower.errors.contains { $0.contains("following 1 file: journal -D \(directory.path) -u nginx.service") },
+                "\(follower.errors)")
+        try JournalFixture.write(Self.later, first: 300, to: directory.appendingPathComponent("system@2.journal"))
+        #expect(follower.waitUntil { $0.lines.count >= 2 }, "\(follower.errors)")
+        follower.stop(SIGTERM)
+        let events = try events(follower.lines.joined(separator: "\n"))
+        #expect(events == ["nginx-access http-401 203.0.113.9 eve /admin/", "nginx-access http-403 203.0.113.9 - /wp-login.php"])
     }
 
     @Test func aDamagedOrForeignStateIsRefusedWithOneLineAndTheJournalIsNotRead() throws {
@@ -134,6 +151,7 @@ struct JournalTests {
         for (arguments, says) in [
             (["scan", "-u", "nginx"], "need --journal"),
             (["scan", "--journal", "samples/"], "give no paths"),
+            (["summary", "--journal", "--log-format", "nginx-access"], "cannot be used with --journal"),
             (["scan", "--journal", "--journal-dir", "/tmp", "--journal-file", "/tmp/x.journal"], "not both"),
         ] {
             let result = try cli.run(arguments)
