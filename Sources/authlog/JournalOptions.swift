@@ -13,11 +13,12 @@ struct JournalOptions: ParsableArguments {
 
     @Option(name: .customLong("journal-dir"), help: ArgumentHelp(
         "With --journal: read the journal files in this directory (journalctl -D), not this machine's journal.",
-        valueName: "dir"))
+        valueName: "dir"), completion: .directory)
     var directory: String?
 
     @Option(name: .customLong("journal-file"), help: ArgumentHelp(
-        "With --journal: read this journal file (journalctl --file); repeatable.", valueName: "file"))
+        "With --journal: read this journal file (journalctl --file); repeatable.", valueName: "file"),
+        completion: .file(extensions: ["journal", "journal~"]))
     var files: [String] = []
 
     /// Checks the combination; `paths` are the command's file arguments.
