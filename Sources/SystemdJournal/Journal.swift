@@ -64,6 +64,12 @@ public final class Journal {
         }
     }
 
+    /// Some journal file was opened. libsystemd passes over the files it may not read (a user
+    /// outside the systemd-journal and adm groups), so this journal may be empty for that.
+    public var openedAnyFile: Bool {
+        sd_journal_has_runtime_files(handle) > 0 || sd_journal_has_persistent_files(handle) > 0
+    }
+
     /// Reading starts after the newest entry: only what is written from now on.
     public func seekToEnd() {
         sd_journal_seek_tail(handle)

@@ -29,6 +29,11 @@ final class JournalSource: ByteSource {
         } catch {
             throw InputError(message: error.message)
         }
+        // An empty report for a journal that could not be read would look like good news.
+        if selection.files == .local, !journal.openedAnyFile {
+            throw InputError(message: "no journal file could be read (in /run/log/journal or /var/log/journal; "
+                             + "reading them takes root or the systemd-journal or adm group)")
+        }
     }
 
     /// Follow starts with what is written from now on.

@@ -7,6 +7,8 @@ import Darwin
 /// The one way lines are read, whatever brings the bytes:
 ///
 ///     bytes:       a chunk of a regular file (pread)  │ a stream, a gzip archive │ a followed file's new bytes
+///                  (--journal is a stream: JournalSource writes each entry as its journalctl -o json line;
+///                  follow -, follow --journal go through PipeTail)
 ///     lines:       ChunkReader                        │ LineBlockReader          │ FollowSession's partial-line join
 ///     format:      FormatChoice (planned for a file; sampled here for a stream; sampled by follow);
 ///                  a wrapped input (container log, journal) is unwrapped by an EnvelopeReader
