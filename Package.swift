@@ -4,7 +4,7 @@ import PackageDescription
 // authlog: who fails to authenticate, where, and why.
 //
 // The shape follows the data flow. CPCRE2 is the C library, PCRE2 the only Swift code that
-// touches it, AuthLogKit does all the work (input → lines → classify → events → aggregate →
+// touches it (as SystemdJournal is for CSystemd, libsystemd's journal reader), AuthLogKit does all the work (input → lines → classify → events → aggregate →
 // report), and `authlog` only parses arguments. The pattern files in patterns/ are compiled
 // into the binary by the EmbedPatterns plugin, so the tool is one self-contained file while
 // the rules stay data that is reviewed, tested and extended as text.
@@ -29,7 +29,16 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libsystemd, to read the journal directly (`--journal`): its files, the cursor as a
+        // checkpoint, and sd_journal's wake-ups for follow.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // The only Swift code that touches CSystemd, as PCRE2 is for CPCRE2.
+        .target(name: "SystemdJournal", dependencies: ["CSystemd"]),
         // memmem/memrchr from glibc, which Swift cannot see without _GNU_SOURCE.
         .target(name: "CByteSearch"),
         .executableTarget(name: "embed-patterns", path: "Plugins/EmbedPatternsTool"),
@@ -42,7 +51,7 @@ let package = Package(
         .plugin(name: "EmbedBuildInfo", capability: .buildTool()),
         .target(
             name: "AuthLogKit",
-            dependencies: ["PCRE2", "CByteSearch", "CZlib"],
+            dependencies: ["PCRE2", "CByteSearch", "CZlib", "SystemdJournal"],
             plugins: ["EmbedPatterns"]
         ),
         .executableTarget(

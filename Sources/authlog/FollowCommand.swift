@@ -43,6 +43,7 @@ struct FollowCommand: ParsableCommand {
               authlog follow /var/log/nginx/access.log /var/log/nginx/error.log
               authlog follow --output ndjson /var/log/nginx | vector …
               journalctl -f -o json -u nginx | authlog follow -
+              authlog follow --journal -u nginx -u apache2
               authlog follow --alert 'ip>=20/5m' --alert 'user>=10/10m' \\
                 --exec /usr/local/bin/block-ip /var/log/nginx
               authlog follow --alert 'ip>=20/5m' \\
@@ -51,7 +52,9 @@ struct FollowCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Log files or directories to follow; - for standard input (a pipe, e.g. journalctl -f -o json).", valueName: "path"))
-    var paths: [String]
+    var paths: [String] = []
+
+    @OptionGroup(title: "The journal") var journal: JournalOptions
 
     @Option(name: [.short, .long], help: FollowStreamOutput.help)
     var output: FollowStreamOutput = .standard
@@ -84,6 +87,8 @@ struct FollowCommand: ParsableCommand {
     @OptionGroup var common: CommonScanOptions
 
     func validate() throws {
+        try journal.check(paths: paths, logFormat: common.logFormat)
+        if paths.isEmpty, !journal.journal { throw ValidationError("Missing expected argument '<path> ...'") }
         _ = try followOptions()
         if paths.contains("-"), paths.count > 1 {
             throw ValidationError("follow - reads standard input alone: follow files and a pipe in two runs")
@@ -124,7 +129,11 @@ struct FollowCommand: ParsableCommand {
         signal(SIGPIPE, SIG_DFL)
         let session = FollowSession(patterns: patterns, scanOptions: scanOptions, options: options,
                                     output: printer, diagnostics: diagnostics)
-        session.run(paths: paths)
+        if let selection = journal.selection {
+            session.run(journal: selection)
+        } else {
+            session.run(paths: paths)
+        }
     }
 }
 

@@ -47,6 +47,7 @@ struct ScanCommand: ParsableCommand {
               authlog scan -o ndjson /var/log | jq -c 'select(.type=="finding") | {kind, key, advice}'
               authlog scan --brute-force 100 --no-requests /var/log/apache2
               xzcat access.log.3.xz | authlog scan -
+              authlog scan --journal -u nginx -u apache2
 
             EXIT STATUS
               0  the scan completed and every input was read
@@ -62,6 +63,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ScanOutput.help)
     var output: ScanOutput = .standard
 
+    @OptionGroup(title: "The journal") var journal: JournalOptions
+
     @OptionGroup var common: CommonScanOptions
 
     @OptionGroup(title: "Findings") var findings: FindingOptions
@@ -70,7 +73,8 @@ struct ScanCommand: ParsableCommand {
     var color: ColorChoice = .auto
 
     func validate() throws {
-        if paths.isEmpty, isatty(STDIN_FILENO) != 0 {
+        try journal.check(paths: paths, logFormat: common.logFormat)
+        if paths.isEmpty, !journal.journal, isatty(STDIN_FILENO) != 0 {
             throw ValidationError("give log files or directories to scan, or '-' to read standard input")
         }
         if paths.filter({ $0 == "-" }).count > 1 {
@@ -90,9 +94,9 @@ struct ScanCommand: ParsableCommand {
         let inputs = paths.isEmpty ? [LogPath.standardInput] : CommandArguments.rawPaths(paths)
 
         let writer = output.writer
-        let report = writer.streams
-            ? session.run(arguments: inputs) { event in writer.write(event: event, to: stdout) }
-            : session.run(arguments: inputs)
+        let onEvent: ((AuthEvent) -> Void)? = writer.streams ? { event in writer.write(event: event, to: stdout) } : nil
+        let report = journal.selection.map { session.run(inputs: [LogInput(journal: $0)], onEvent: onEvent) }
+            ?? session.run(arguments: inputs, onEvent: onEvent)
         progressLine?.stop()
         writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled),
                                                       generator: "authlog \(AuthLog.version)"), to: stdout)

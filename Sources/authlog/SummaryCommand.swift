@@ -15,7 +15,10 @@ struct SummaryCommand: ParsableCommand {
             first bytes of their content, so their unread tail is read once; a truncated log \
             (copytruncate) is read from its start. The state is written atomically, and only \
             after the report, so a run that fails or is killed is simply done again next time. \
-            Without --state, --since/--until choose the window from the logs' own timestamps.
+            Without --state, --since/--until choose the window from the logs' own timestamps. \
+            With --journal the state keeps the journal's cursor (its last entry read), and the \
+            next run reads the entries after it; a state that cannot be used is then refused \
+            (exit 2) rather than the whole journal read again.
 
             Counts are failed requests, as scan counts them (an access-log 401 and the error \
             line explaining it are one); the JSON keeps the line counts under "events". \
@@ -34,6 +37,7 @@ struct SummaryCommand: ParsableCommand {
                 --output-file /var/www/reports/auth.html /var/log/nginx
               authlog summary --since 1h --fail-on 'ip>=100' --quiet-if-empty \\
                 /var/log/nginx
+              authlog summary --journal -u nginx --state /var/lib/authlog/journal.json
 
             EXIT STATUS
               0  the report was written
@@ -47,7 +51,9 @@ struct SummaryCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Log files or directories.", valueName: "path"))
-    var paths: [String]
+    var paths: [String] = []
+
+    @OptionGroup(title: "The journal") var journal: JournalOptions
 
     @Option(help: ArgumentHelp("Remember where each log was read up to; the next run reports only what is new.",
                                valueName: "file"))
@@ -85,6 +91,8 @@ struct SummaryCommand: ParsableCommand {
     @OptionGroup(title: "Findings") var findings: FindingOptions
 
     func validate() throws {
+        try journal.check(paths: paths, logFormat: common.logFormat)
+        if paths.isEmpty, !journal.journal { throw ValidationError("Missing expected argument '<path> ...'") }
         for rule in failOn {
             do { _ = try FailOnRule(parsing: rule) } catch { throw ValidationError(error.description) }
         }
@@ -155,6 +163,11 @@ struct SummaryCommand: ParsableCommand {
                 windowDescription = "new since the previous run at \(loaded.generatedAt.replacingOccurrences(of: "T", with: " "))"
             case .missing:
                 windowDescription = "first run with \(state): everything in the logs"
+            case .unusable(let why) where journal.journal:
+                // Reading the whole journal again would be a surprise (and could take hours):
+                // the admin decides, by repairing or removing the file.
+                diagnostics.error("\(state): \(why); fix or remove it (the journal was not read)")
+                throw ExitCode(ExitStatus.usage)
             case .unusable(let why):
                 diagnostics.warning("\(state): \(why); reading everything and starting a new state")
                 windowDescription = "state was unusable: everything in the logs"
@@ -162,7 +175,10 @@ struct SummaryCommand: ParsableCommand {
         }
         let report: ScanReport
         var plan: IncrementalPlanner.Plan? = nil
-        if state != nil {
+        if var selection = journal.selection {
+            selection.afterCursor = saved?.journal?.cursor
+            report = session.run(inputs: [LogInput(journal: selection)])
+        } else if state != nil {
             let made = IncrementalPlanner.plan(arguments: CommandArguments.rawPaths(paths), filter: options.pathFilter,
                                                state: saved)
             report = session.run(inputs: made.inputs, unscanned: made.unscanned)
@@ -209,10 +225,14 @@ struct SummaryCommand: ParsableCommand {
         }
 
         // Only now, with the report out, is the new position remembered.
-        if let state, let plan {
-            let next = SummaryState(generatedAt: CivilTime.iso8601(nowSeconds),
-                                    checkpoints: IncrementalPlanner.checkpoints(after: plan, report: report),
-                                    previous: document.asPrevious)
+        if let state {
+            // Files and the journal keep their own positions: a run of one leaves the other's.
+            let checkpoints = plan.map { IncrementalPlanner.checkpoints(after: $0, report: report) } ?? saved?.checkpoints ?? []
+            let journalCheckpoint = journal.selection.map {
+                SummaryState.JournalCheckpoint.after(report, source: $0.displayName, previous: saved?.journal)
+            } ?? saved?.journal
+            let next = SummaryState(generatedAt: CivilTime.iso8601(nowSeconds), checkpoints: checkpoints,
+                                    previous: document.asPrevious, journal: journalCheckpoint)
             do {
                 try next.save(to: state)
             } catch {

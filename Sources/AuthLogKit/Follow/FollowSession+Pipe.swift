@@ -61,16 +61,16 @@ extension FollowSession {
     }
 
     /// Says at once what could not be read, in the scan's words, and keeps the skips for the end.
-    private func report(_ warning: String?, skipsOf input: PipeTail) {
+    func report(_ warning: String?, skipsOf input: PipeTail) {
         if let warning { diagnostics?.warning(warning) }
         guard let skips = input.takeSkips(), !skips.counts.isEmpty else { return }
         let count = skips.counts.values.reduce(0, +)
-        diagnostics?.warning("\(PipeTail.path): skipped \(count) line(s): \(SkipReason.describe(skips.counts, firstLines: skips.firstLines))")
-        if let index = skipTotals.firstIndex(where: { $0.path == PipeTail.path }) {
+        diagnostics?.warning("\(input.path): skipped \(count) line(s): \(SkipReason.describe(skips.counts, firstLines: skips.firstLines))")
+        if let index = skipTotals.firstIndex(where: { $0.path == input.path }) {
             skipTotals[index].counts.merge(skips.counts, uniquingKeysWith: +)
             skipTotals[index].firstLines.merge(skips.firstLines) { first, _ in first }
         } else {
-            skipTotals.append((PipeTail.path, skips.counts, skips.firstLines))
+            skipTotals.append((input.path, skips.counts, skips.firstLines))
         }
     }
 }

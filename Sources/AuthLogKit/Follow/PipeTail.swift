@@ -6,6 +6,8 @@ import CByteSearch
 /// (up to `FormatChoice.sampleSize`) and read once it is: none is lost to detection.
 final class PipeTail {
     static let path = "-"
+    /// The input's name in events and messages: `-`, or the journal's (`follow --journal`).
+    let path: String
 
     private let pipeline: LinePipeline
     private let formatOverride: String?
@@ -22,7 +24,8 @@ final class PipeTail {
     /// Lines passed over before a format was known, or since detection failed.
     private var linesPassedOver = 0
 
-    init(pipeline: LinePipeline, formatOverride: String?, maxLineLength: Int) {
+    init(pipeline: LinePipeline, formatOverride: String?, maxLineLength: Int, path: String = PipeTail.path) {
+        self.path = path
         self.pipeline = pipeline
         self.formatOverride = formatOverride
         self.maxLineLength = maxLineLength
@@ -95,12 +98,12 @@ final class PipeTail {
         let chosen = held.withUnsafeBytes { raw in
             FormatChoice(patterns: pipeline.patterns, formatOverride: formatOverride)
                 .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<min(raw.count, FormatChoice.sampleSize)]),
-                        input: LogInput(path: Self.path, isExplicit: true))
+                        input: LogInput(path: path, isExplicit: true))
         }
         switch chosen {
         case .success(let chosen):
             guard let format = chosen.format else { return nil }
-            let scanner = pipeline.makeScanner(pipeline.makeClassifier(format), path: Self.path, forced: chosen.forced,
+            let scanner = pipeline.makeScanner(pipeline.makeClassifier(format), path: path, forced: chosen.forced,
                                                mixed: chosen.mixed, envelope: chosen.envelope)
             scanner.readsFileStart = true
             self.scanner = scanner
@@ -113,7 +116,7 @@ final class PipeTail {
             guard atEnd || held.count >= 4096 else { return nil }
             detectionFailed = true
             held = []
-            return "standard input: not a log format authlog knows; its lines are passed over (choose one with --log-format)"
+            return "\(path == Self.path ? "standard input" : path): not a log format authlog knows; its lines are passed over (choose one with --log-format)"
         }
     }
 

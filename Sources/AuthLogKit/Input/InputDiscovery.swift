@@ -18,12 +18,21 @@ public struct LogInput: Sendable, Equatable {
     /// Only these bytes of the (decompressed) input are read: from a line start to just
     /// after a newline. Nil: all of it. Incremental summaries read what is new this way.
     public var byteRange: Range<Int>?
+    /// Set for the journal read through libsystemd (`--journal`): there is no file to open,
+    /// `location` is only a name.
+    public var journal: JournalSelection? = nil
 
     public init(location: LogPath, isExplicit: Bool, byteRange: Range<Int>? = nil) {
         self.location = location
         self.path = location.display
         self.isExplicit = isExplicit
         self.byteRange = byteRange
+    }
+
+    /// The journal, read as a stream of `journalctl -o json` lines.
+    public init(journal: JournalSelection) {
+        self.init(location: LogPath(journal.displayName), isExplicit: true)
+        self.journal = journal
     }
 
     public init(path: String, isExplicit: Bool, byteRange: Range<Int>? = nil) {

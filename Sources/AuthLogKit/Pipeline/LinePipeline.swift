@@ -7,6 +7,8 @@ import Darwin
 /// The one way lines are read, whatever brings the bytes:
 ///
 ///     bytes:       a chunk of a regular file (pread)  │ a stream, a gzip archive │ a followed file's new bytes
+///                  (--journal is a stream: JournalSource writes each entry as its journalctl -o json line;
+///                  follow -, follow --journal go through PipeTail)
 ///     lines:       ChunkReader                        │ LineBlockReader          │ FollowSession's partial-line join
 ///     format:      FormatChoice (planned for a file; sampled here for a stream; sampled by follow);
 ///                  a wrapped input (container log, journal) is unwrapped by an EnvelopeReader
@@ -74,6 +76,7 @@ struct LinePipeline: Sendable {
     /// (archives, empty files) are opened again.
     func readStream<Sink: EventSink>(_ input: LogInput, gzip: Bool, held: HeldDescriptor?, worker: WorkerState,
                                      into sink: inout Sink) -> TaskOutcome {
+        if let journal = input.journal { return readJournal(input, journal, worker: worker, into: &sink) }
         var outcome = TaskOutcome()
         let ownsDescriptor = !input.isStandardInput && held == nil
         let descriptor = input.isStandardInput ? STDIN_FILENO : held?.value ?? input.open()
@@ -91,7 +94,31 @@ struct LinePipeline: Sendable {
             outcome.failure = UnscannedInput(path: input.path, reason: error.message, isError: true)
             return outcome
         }
+        return readLines(input, from: source, stored: raw, worker: worker, into: &sink)
+    }
 
+    /// The journal through libsystemd: its entries as `journalctl -o json` lines, read as a
+    /// stream is. Opened and closed on this worker's thread, as libsystemd wants.
+    private func readJournal<Sink: EventSink>(_ input: LogInput, _ selection: JournalSelection, worker: WorkerState,
+                                              into sink: inout Sink) -> TaskOutcome {
+        let source: JournalSource
+        do {
+            source = try JournalSource(selection)
+        } catch {
+            var outcome = TaskOutcome()
+            outcome.failure = UnscannedInput(path: input.path, reason: error.message, isError: true)
+            return outcome
+        }
+        var outcome = readLines(input, from: source, stored: source, worker: worker, into: &sink)
+        // Only a journal read to its end gives the position to continue from.
+        if outcome.readError == nil, outcome.failure == nil { outcome.journalCursor = source.cursor }
+        return outcome
+    }
+
+    /// A stream's lines: the first block decides the format, then the line reader reads on.
+    private func readLines<Sink: EventSink>(_ input: LogInput, from source: ByteSource, stored raw: ByteSource,
+                                            worker: WorkerState, into sink: inout Sink) -> TaskOutcome {
+        var outcome = TaskOutcome()
         // The first block decides the format, then starts the line reader.
         var sample = [UInt8](repeating: 0, count: FormatChoice.sampleSize)
         var sampled = 0

@@ -10,6 +10,8 @@ struct TaskOutcome: Sendable {
     var readError: String?
     /// The file was found this short while it was read (truncated meanwhile).
     var shrankTo: Int?
+    /// The journal's last entry read (`--journal`).
+    var journalCursor: String?
 }
 
 /// Results of the tasks, written by the workers, read after they are done. A task's
@@ -85,6 +87,7 @@ struct ScanMerger {
                 }
                 if let error = outcome.readError, readError == nil { readError = error }
                 if let size = outcome.shrankTo { shrankTo = min(shrankTo ?? size, size) }
+                if let cursor = outcome.journalCursor { report.journalCursor = cursor }
                 guard let part = outcome.stats else { continue }
                 guard var total = merged else {
                     merged = part

@@ -45,6 +45,11 @@ struct ScanPlanner {
     /// Opens a file to decide how to read it; regular files get their format detected here.
     func plan(_ input: LogInput) -> Result<PlannedInput, UnscannedInput> {
         if input.isStandardInput { return .success(PlannedInput(input: input, source: .stream(gzip: false))) }
+        if input.journal != nil {
+            // Read once, as a stream; a second read (the served times) is for files only.
+            if regularFilesOnly { return .failure(UnscannedInput(path: input.path, reason: "not a regular file", isError: false)) }
+            return .success(PlannedInput(input: input, source: .stream(gzip: false)))
+        }
         let descriptor = input.open(flags: regularFilesOnly ? O_NONBLOCK : 0)
         guard descriptor >= 0 else {
             return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))

@@ -5,6 +5,9 @@ public struct ScanReport: Sendable {
     public var unscanned: [UnscannedInput] = []
     /// Failed requests (access and error/debug lines joined) and findings, unless disabled.
     public var requests: RequestReport?
+    /// The cursor of the last journal entry read (`--journal`), for a summary's state; nil
+    /// when no entry was read.
+    public var journalCursor: String?
 
     public init() {}
 

@@ -28,7 +28,7 @@ enum ScanTask {
                     start += chunk
                 } while start < range.upperBound
             case .stream:
-                if !plan.input.isStandardInput { plannedBytes += fileSize(plan.input) }
+                if !plan.input.isStandardInput, plan.input.journal == nil { plannedBytes += fileSize(plan.input) }
                 tasks.append(.stream(input: index))
             }
         }

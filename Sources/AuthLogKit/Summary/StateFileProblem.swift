@@ -48,6 +48,13 @@ enum StateFileProblem {
                 return "\(name).fingerprint_length: \(checkpoint.fingerprintLength) is out of range (0…\(IncrementalPlanner.fingerprintBytes))"
             }
         }
+        if let journal = state.journal {
+            if state.schema != SummaryState.journalSchema {
+                return "journal: a journal cursor needs schema '\(SummaryState.journalSchema)'"
+            }
+            // Checked before libsystemd parses it: the file is not trusted.
+            if let problem = JournalCursor.problem(journal.cursor) { return "journal.cursor: \(problem)" }
+        }
         if let previous = state.previous {
             if let problem = check(previous.total, "previous.total") { return problem }
             for (cause, count) in previous.byCause.sorted(by: { $0.key < $1.key }) {

@@ -4,6 +4,10 @@ import Foundation
 /// log, and what it reported (for "change vs the previous run" and "new offenders").
 public struct SummaryState: Codable, Sendable, Equatable {
     public static let schema = "authlog.state/1"
+    /// A state that holds a journal cursor. Written only then, so a state of files alone is
+    /// what it always was; an authlog that knows only /1 refuses a /2 state (and reads
+    /// everything again) rather than dropping the cursor unseen.
+    public static let journalSchema = "authlog.state/2"
 
     /// One log file as last read. A file is recognised by the fingerprint of its first
     /// bytes (decompressed), not by its name: `access.log` renamed to `access.log.1` and
@@ -59,15 +63,38 @@ public struct SummaryState: Codable, Sendable, Equatable {
         }
     }
 
+    /// Where `--journal` stopped: the last entry read, as libsystemd names it.
+    public struct JournalCheckpoint: Codable, Sendable, Equatable {
+        /// `sd_journal_get_cursor` of the last entry read; the next run starts after it.
+        public var cursor: String
+        /// What was read (`journal -u nginx.service`), for information.
+        public var source: String
+
+        public init(cursor: String, source: String) {
+            self.cursor = cursor
+            self.source = source
+        }
+
+        /// After a run: the cursor of its last entry, else (nothing new, or the journal could
+        /// not be read) the one before, so that nothing is skipped.
+        public static func after(_ report: ScanReport, source: String, previous: JournalCheckpoint?) -> JournalCheckpoint? {
+            guard let cursor = report.journalCursor else { return previous }
+            return JournalCheckpoint(cursor: cursor, source: source)
+        }
+    }
+
     public var schema = SummaryState.schema
     public var generatedAt: String
     public var checkpoints: [Checkpoint]
     public var previous: Previous?
+    public var journal: JournalCheckpoint?
 
-    public init(generatedAt: String, checkpoints: [Checkpoint], previous: Previous?) {
+    public init(generatedAt: String, checkpoints: [Checkpoint], previous: Previous?, journal: JournalCheckpoint? = nil) {
         self.generatedAt = generatedAt
         self.checkpoints = checkpoints
         self.previous = previous
+        self.journal = journal
+        self.schema = journal == nil ? Self.schema : Self.journalSchema
     }
 
     public enum LoadResult {
@@ -89,7 +116,9 @@ public struct SummaryState: Codable, Sendable, Equatable {
         } catch {
             return .unusable("not a valid state file: \(StateFileProblem.describe(error, data: data))")
         }
-        guard state.schema == schema else { return .unusable("schema '\(state.schema)', expected '\(schema)'") }
+        guard state.schema == schema || state.schema == journalSchema else {
+            return .unusable("schema '\(state.schema)', expected '\(schema)' or '\(journalSchema)'")
+        }
         if let problem = StateFileProblem.outOfRange(state) {
             return .unusable("not a valid state file: \(problem)")
         }
