@@ -53,17 +53,42 @@ struct DerivedLiterals {
     }
 
     /// `prefilter = named-user` looks for the user before the first " [" of a line (CLF's
-    /// `$remote_user [$time_local]`); it only speaks for a layout that writes exactly that,
-    /// with nothing before the user that could hold a " [".
+    /// `$remote_user [$time_local]`), and skips the line only when that " [" follows " -"; it
+    /// only speaks for a layout that writes exactly that, with nothing before the user that
+    /// could make an earlier " [" follow " -". Without it every line is read (4× slower), so
+    /// the words admins put before the user (`$host`, Apache's `%l` and `%v`) are allowed.
     var keepsNamedUserShape: Bool {
         guard let user = layout.firstIndex(of: .user), let after = layout.literal(at: user + 1),
-              after.hasPrefix(" ["), let before = layout.literal(at: user - 1), before.hasSuffix(" ") else { return false }
-        for piece in layout.pieces[..<user] {
+              let before = layout.literal(at: user - 1), before.hasSuffix(" ") else { return false }
+        // Apache's `%t` writes its own brackets: `%u %t` is `bob [20/Nov/…]`.
+        let bracketFollows = after == " " && layout.pieces.indices.contains(user + 2)
+            && layout.pieces[user + 2] == .variable(name: "%t", value: .time(.bracketedCLF))
+        guard after.hasPrefix(" [") || bracketFollows else { return false }
+        for (index, piece) in layout.pieces[..<user].enumerated() {
             switch piece {
             case .literal(let text): if text.contains("[") { return false }
-            case .variable(_, let value): if value == .skip || value == .path || value == .request { return false }
+            case .variable(let name, let value):
+                switch value {
+                case .client, .integer, .decimal, .status, .method, .time(.clf), .time(.iso8601), .time(.localISO8601):
+                    continue
+                case .skip where Self.oneWordVariables.contains(name):
+                    // One word, but it may begin with "[" (an IPv6 literal Host): the text
+                    // before it must then not end in "-", which only a client never does.
+                    var afterClient = false
+                    if index >= 2, case .variable(_, .client) = layout.pieces[index - 2] { afterClient = true }
+                    guard index == 0 || (afterClient && layout.literal(at: index - 1) == " ") else { return false }
+                default:
+                    return false
+                }
             }
         }
         return true
     }
+
+    /// Variables whose value is one word without a space: the virtual host (nginx validates
+    /// the Host header and refuses one with a space; Apache's `%v` is the configured name),
+    /// the protocol and scheme, and Apache's `%l`, the identd answer that is `-` on every
+    /// server without `IdentityCheck On`.
+    static let oneWordVariables: Set<String> = ["$host", "$server_name", "$hostname", "$scheme", "$server_protocol",
+                                                "$server_addr", "%v", "%V", "%l", "%H", "%A"]
 }
