@@ -97,4 +97,16 @@ import Testing
         #expect(events.map(\.user) == ["bob", nil])
         #expect(events.map(\.ip) == ["192.0.2.1", "192.0.2.2"])
     }
+
+    // Defect: a layout's own text holding U+E0FF named a variable that did not exist (an index
+    // out of range: a crash from a configuration file), and nesting recursed without end.
+    @Test func aLayoutThatMimicsTheVariableMarksOrNestsWithoutEndDoesNotCrash() throws {
+        let marked = "nginx:{\"ip\":\"$remote_addr\",\"status\":$status,\"x\":\"\u{E0FF}\"}"
+        let derived = try #require(try ServerFormats.inlineFormat(marked))
+        #expect(JSONLayout(layout: derived.layout) == nil)
+        let deep = "nginx:" + String(repeating: "{\"a\":", count: 5000) + "{\"ip\":\"$remote_addr\",\"s\":$status}"
+            + String(repeating: "}", count: 5000)
+        let nested = try #require(try ServerFormats.inlineFormat(deep))
+        #expect(JSONLayout(layout: nested.layout) == nil)
+    }
 }

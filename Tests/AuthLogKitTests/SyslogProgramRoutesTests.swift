@@ -1,3 +1,5 @@
+import Foundation
+import PCRE2
 import Testing
 @testable import AuthLogKit
 
@@ -61,5 +63,35 @@ import Testing
         }
         #expect(sets.count <= WrappedProgramRoutes.maximumSets)
         #expect(sets.count > 8)
+    }
+
+    // Defect: the program stopped at the first colon, so a Host header with a port
+    // (`wordpress(www.example.com:8443)`) made WP fail2ban's line unreadable: an attacker's way
+    // to hide every failed login.
+    @Test func aWordPressTagWithAPortIsStillWordPresss() throws {
+        let outcome = try scan("\(Self.head) wordpress(www.example.com:8443)[1234]: Authentication failure for admin "
+                               + "from 192.0.2.1\n\(Self.head) wordpress([2001:db8::1]:80)[1234]: Authentication "
+                               + "failure for bob from 192.0.2.2\n\(Self.head) odd(name: no closing parenthesis\n",
+                               name: "auth.log")
+        #expect(outcome.events.map(\.format) == ["wp-fail2ban", "wp-fail2ban"])
+        #expect(outcome.events.map(\.user) == ["admin", "bob"])
+        #expect(outcome.events.map(\.ip) == ["192.0.2.1", "192.0.2.2"])
+    }
+
+    // Defect: a layout derived from the admin's configuration has no path hints, so a line it
+    // wrote through syslog (`access_log syslog:… main;`) under nginx's name found no format.
+    @Test func aDerivedLayoutWrittenThroughSyslogIsRead() throws {
+        var server = try ServerFormats(patterns: try PatternLoader.load(), configuration: ServerConfiguration())
+        _ = try server.add(try #require(try ServerFormats.inlineFormat(
+            #"nginx:$remote_addr $host $remote_user [$time_iso8601] "$request" $status"#)))
+        let syslog = try #require(try CompiledPatterns(server.patterns).format(named: "syslog"))
+        let line = "\(Self.head) nginx: 203.0.113.7 ex.com admin [2026-11-20T06:25:14+00:00] \"GET /a HTTP/1.1\" 401"
+        let routes = try #require(syslog.programRoutes)
+        let formats = Array("nginx".utf8).withUnsafeBytes { routes.formats(forProgram: $0) }
+        #expect(formats != routes.allFormats)
+        let classifier = LineClassifier(format: syslog, limits: MatchLimits(), timeZone: .gmt, now: 0)
+        let outcome = Array(line.utf8).withUnsafeBytes { classifier.classify($0, file: "syslog", lineNumber: 1) }
+        guard case .event(let event) = outcome else { Issue.record("no event: \(outcome)"); return }
+        #expect(event.ip == "203.0.113.7" && event.user == "admin" && event.cause == Cause.http401)
     }
 }

@@ -153,8 +153,8 @@ public final class CompiledFormat: Sendable {
             self.program = try RuleProgram(head: isRegexDecoded ? definition.head.text : "", branches: ruleBranches,
                                            expander: expander)
             self.programRoutes = definition.wrapsOtherFormats
-                ? WrappedProgramRoutes(rules: rules, branches: ruleBranches, pathHintsByFormat: pathHintsByFormat,
-                                       expander: expander)
+                ? WrappedProgramRoutes(rules: rules, branches: ruleBranches,
+                                       pathHintsByFormat: Self.programHints(of: inner), expander: expander)
                 : nil
             self.fieldRegexes = try fieldRegexTexts.map { pattern throws in
                 try Regex(try expander.expandSharingDefinitions(pattern.text), options: [.anchored, .duplicateNames])
@@ -182,6 +182,21 @@ public final class CompiledFormat: Sendable {
                                message: "format '\(name)': its rules do not compile together"
                                    + (added == nil ? "" : " with the rules of this file") + ": \(error)")
         }
+    }
+
+    /// The names a syslog program gives itself for each format: its path hints, or for a
+    /// format without any (one derived from the admin's configuration: `access_log syslog:…`
+    /// writes that layout under nginx's name) those of the other formats of its server family.
+    static func programHints(of formats: [FormatDefinition]) -> [String: [String]] {
+        var byServer: [String: [String]] = [:]
+        for format in formats {
+            if let server = format.server { byServer[server, default: []] += format.pathHints }
+        }
+        var hints: [String: [String]] = [:]
+        for format in formats where hints[format.name] == nil {
+            hints[format.name] = format.pathHints.isEmpty ? format.server.flatMap { byServer[$0] } ?? [] : format.pathHints
+        }
+        return hints
     }
 
     /// A field test on a field the decoder never reads (nor the rule's own pattern) would

@@ -17,6 +17,11 @@ public struct DerivedFormat: Sendable {
 
         /// The built-in format that reads this server's Common Log Format lines.
         var builtinAccessFormat: String { "\(rawValue)-access" }
+
+        /// Variables the built-in heads allow before the client: the virtual host, which the
+        /// server names (or validated from the Host header: never a space). Any other value
+        /// there could hold a space and move the client the built-in head reads.
+        var hostVariables: Set<String> { self == .nginx ? ["$host", "$server_name", "$hostname"] : ["%v", "%V"] }
     }
 
     /// The built-in format that already reads every line of this layout with the same fields
@@ -26,8 +31,8 @@ public struct DerivedFormat: Sendable {
     public var builtinEquivalent: String? {
         var pieces = layout.pieces[...]
         // The built-in heads allow "$host " or "$host:$server_port " first.
-        if case .variable(_, .skip)? = pieces.first, case .literal(let text)? = pieces.dropFirst().first,
-           text == " " || text == ":" {
+        if case .variable(let name, .skip)? = pieces.first, server.hostVariables.contains(name),
+           case .literal(let text)? = pieces.dropFirst().first, text == " " || text == ":" {
             pieces = pieces.dropFirst(2)
             if text == ":", case .variable(_, .integer)? = pieces.first { pieces = pieces.dropFirst() }
             if text == ":" { guard case .literal(" ")? = pieces.first else { return nil }; pieces = pieces.dropFirst() }
@@ -72,7 +77,9 @@ public struct DerivedFormat: Sendable {
                                  message: "\(Self.unusableMessagePrefix) format '\(configName)': it does not log \(missing)")
         }
         let literals = DerivedLiterals(layout: layout)
-        let json = JSONLayout(layout: layout)
+        // With escape=none a value's quote ends the string: a User-Agent could add a second
+        // "remote_addr" key. Such a layout is compiled to a regex, never read as JSON.
+        let json = escapesBackslashes ? JSONLayout(layout: layout) : nil
         let fields = json?.fields ?? compiled.fields
         var definition = FormatDefinition(
             name: formatName,

@@ -30,7 +30,11 @@ struct JSONLayout {
         var names: [String] = []
         for piece in layout.pieces {
             switch piece {
-            case .literal(let text): scalars += text.unicodeScalars
+            case .literal(let text):
+                // A layout's own text holding a scalar of the range that stands for variables
+                // would name a variable that does not exist: not read as JSON (a regex then).
+                guard !text.unicodeScalars.contains(where: { Parser.variable($0) != nil }) else { return nil }
+                scalars += text.unicodeScalars
             case .variable(let name, let value):
                 guard variables.count < 0x1000 else { return nil }
                 scalars.append(Unicode.Scalar(0xE000 + UInt32(variables.count))!)
@@ -134,8 +138,11 @@ struct JSONLayout {
             return nil
         }
 
+        /// Objects nested deeper than this are no log layout (and would recurse without end).
+        static let maximumDepth = 16
+
         mutating func object(path: [String]) -> Bool {
-            guard index < scalars.count, scalars[index] == "{" else { return false }
+            guard path.count < Self.maximumDepth, index < scalars.count, scalars[index] == "{" else { return false }
             index += 1
             skipSpace()
             if index < scalars.count, scalars[index] == "}" { index += 1; return true }
