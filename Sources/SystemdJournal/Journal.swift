@@ -32,7 +32,9 @@ public final class Journal {
     /// `seek(after:)` found the saved entry gone: the entry it stands on is the first new one.
     private var currentIsUnread = false
 
-    public init(_ files: Files) throws(JournalError) {
+    /// `longestField`: the most of a field's value libsystemd gives (it decompresses no more);
+    /// a longer value reaches authlog cut there, longer than its line limit, and is skipped.
+    public init(_ files: Files, longestField: Int = 1 << 20) throws(JournalError) {
         var opened: OpaquePointer? = nil
         let result: Int32
         switch files {
@@ -48,9 +50,10 @@ public final class Journal {
         }
         guard result >= 0, let opened else { throw JournalError("cannot open the journal", code: result) }
         handle = opened
-        // Whole fields: a message is cut by authlog's own line limit, counted as a skip, not
-        // silently at libsystemd's default 64 KiB.
-        sd_journal_set_data_threshold(handle, 0)
+        // Fields up to authlog's own line limit and a little more, so a longer message is cut
+        // past that limit and counted as a skip, not silently at libsystemd's default 64 KiB;
+        // never whole (0): a small compressed field can decompress to hundreds of megabytes.
+        sd_journal_set_data_threshold(handle, longestField)
     }
 
     deinit { sd_journal_close(handle) }

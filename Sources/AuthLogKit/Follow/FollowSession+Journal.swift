@@ -14,7 +14,7 @@ extension FollowSession {
         let source: JournalSource
         let wake: (descriptor: Int32, pollEvents: Int16)
         do {
-            source = try JournalSource(selection)
+            source = try JournalSource(selection, maxLineLength: scanOptions.maxLineLength)
             if !options.fromStart { source.seekToEnd() }
             wake = try source.waitDescriptor()
         } catch {

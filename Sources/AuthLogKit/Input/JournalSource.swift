@@ -17,12 +17,18 @@ final class JournalSource: ByteSource {
     /// Entries read, for a cursor only when something was read.
     private(set) var entriesRead = 0
 
-    init(_ selection: JournalSelection) throws(InputError) {
+    /// No field is read much past the scan's line limit.
+    private let longestField: Int
+
+    /// `maxLineLength`: the scan's line limit; no field is read much past it.
+    init(_ selection: JournalSelection, maxLineLength: Int) throws(InputError) {
+        let longestField = maxLineLength + 64
+        self.longestField = longestField
         do {
             switch selection.files {
-            case .local: journal = try Journal(.local)
-            case .directory(let path): journal = try Journal(.directory(path))
-            case .files(let paths): journal = try Journal(.files(paths))
+            case .local: journal = try Journal(.local, longestField: longestField)
+            case .directory(let path): journal = try Journal(.directory(path), longestField: longestField)
+            case .files(let paths): journal = try Journal(.files(paths), longestField: longestField)
             }
             try journal.matchUnits(selection.units)
             if let cursor = selection.afterCursor { try journal.seek(after: cursor) }
@@ -91,10 +97,12 @@ final class JournalSource: ByteSource {
     }
 
     /// `","KEY":"VALUE` (the key closes the string before it), when the entry has the field.
+    /// A value longer than the line limit is cut just past it: the line is then skipped as
+    /// too long, without escaping (up to six bytes each) hundreds of megabytes first.
     private func appendField(_ key: [UInt8], _ value: UnsafeRawBufferPointer?) {
         guard let value else { return }
         pending += key
-        appendEscaped(value)
+        appendEscaped(value.count > longestField ? UnsafeRawBufferPointer(rebasing: value[..<longestField]) : value)
     }
 
     private func appendDigits(_ value: UInt64) {

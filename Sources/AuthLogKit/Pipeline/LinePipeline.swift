@@ -103,7 +103,7 @@ struct LinePipeline: Sendable {
                                               into sink: inout Sink) -> TaskOutcome {
         let source: JournalSource
         do {
-            source = try JournalSource(selection)
+            source = try JournalSource(selection, maxLineLength: options.maxLineLength)
         } catch {
             var outcome = TaskOutcome()
             outcome.failure = UnscannedInput(path: input.path, reason: error.message, isError: true)
