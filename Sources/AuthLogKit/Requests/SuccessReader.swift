@@ -52,7 +52,9 @@ struct SuccessReader {
     /// lines holding a path. The literals are cut to one length, so that one SIMD pass finds
     /// them all (they share the leading " /"); the request's path is compared whole afterwards.
     func servedPatterns(_ paths: [String], formats: Set<String>) throws(PatternError) -> CompiledPatterns {
-        var literals = paths.map { Array((" " + $0).utf8) }
+        // A text log writes the path after the method and a space; a JSON log as a value of its
+        // own ("uri":"/admin/"), after a quote.
+        var literals = paths.flatMap { [Array((" " + $0).utf8), Array(("\"" + $0).utf8)] }
         if let shortest = literals.map(\.count).min(), shortest >= 6 {
             literals = Array(Set(literals.map { Array($0.prefix(shortest)) })).sorted { $0.lexicographicallyPrecedes($1) }
         }
@@ -64,6 +66,8 @@ struct SuccessReader {
         }
         set.formats = set.formats.filter { formats.contains($0.name) && !$0.wrapsOtherFormats }.map { format in
             var served = format
+            // A JSON format's own literals ("status":401…) name refusals: here the path decides.
+            served.literals = []
             served.rules = servedRules.rules.map { rule in
                 var rule = rule
                 rule.literals = literals
