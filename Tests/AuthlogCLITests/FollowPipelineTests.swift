@@ -70,4 +70,43 @@ extension FollowTests {
         #expect(follower.errors.contains(
             "authlog: warning: \(log.path): skipped 3 line(s) while followed: 2 binary (first at line 213), 1 too-long (first at line 214)"))
     }
+
+    func criLine(_ content: String, partial: Bool = false, stream: String = "stdout") -> String {
+        "2026-11-20T06:25:14.000000000Z \(stream) \(partial ? "P" : "F") \(content.hasSuffix("\n") ? String(content.dropLast()) : content)\n"
+    }
+
+    @Test func followReadsAContainerLogThroughItsEnvelope() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // /var/log/containers/web.log: CRI lines of an nginx container.
+        let log = directory.appendingPathComponent("web.log")
+        try append((1...5).map { criLine(Self.line(user: "-", ip: "192.0.2.\($0)", status: 200)) }.joined(), to: log)
+        let follower = try Follower([log.path])
+        try append(criLine(Self.line(user: "alice")), to: log)
+        #expect(follower.waitUntil { users($0.lines) == ["alice"] }, "\(follower.lines) \(follower.errors)")
+        // A long line in parts, the status only in its last.
+        let whole = Self.line(user: "bob", status: 403)
+        let cut = whole.index(whole.startIndex, offsetBy: 30)
+        try append(criLine(String(whole[..<cut]), partial: true) + criLine(String(whole[cut...])), to: log)
+        #expect(follower.waitUntil { users($0.lines) == ["alice", "bob"] }, "\(follower.lines) \(follower.errors)")
+        follower.stop()
+    }
+
+    @Test func followForgetsAContainerLogsHeldPartWhenTheFileIsTruncated() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let log = directory.appendingPathComponent("web.log")
+        try append((1...5).map { criLine(Self.line(user: "-", ip: "192.0.2.\($0)", status: 200)) }.joined(), to: log)
+        let follower = try Follower([log.path])
+        // The head of a long line, then the file is truncated (copytruncate) before its end:
+        // the next line is a line of its own, not that part's tail.
+        // The part is held once the error line after it (on stderr) is out.
+        try append(criLine("203.0.113.51 - - [20/Nov/2026:06:25:13 +0000] \"GET /q", partial: true)
+                   + criLine(nginxErrorLine(user: "dave", ip: "198.51.100.4"), stream: "stderr"), to: log)
+        #expect(follower.waitUntil { users($0.lines) == ["dave"] }, "\(follower.lines) \(follower.errors)")
+        try Data().write(to: log)  // truncate in place, same inode
+        try append(criLine(Self.line(user: "carol")), to: log)
+        #expect(follower.waitUntil { users($0.lines) == ["dave", "carol"] }, "\(follower.lines) \(follower.errors)")
+        follower.stop()
+    }
 }

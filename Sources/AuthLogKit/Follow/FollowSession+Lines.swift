@@ -86,6 +86,7 @@ extension FollowSession {
             return
         }
         scanner.path = tail.path
+        startOverIfReadAgain(scanner, tail)
         scanner.continueCounting(afterLine: tail.line)
         scanner.scan(block, into: &sinks)
         tail.line = scanner.stats.lines
@@ -96,9 +97,17 @@ extension FollowSession {
             tail.line += 1
             return
         }
+        startOverIfReadAgain(scanner, tail)
         scanner.continueCounting(afterLine: tail.line)
         scanner.skipOverlongLine()
         tail.line = scanner.stats.lines
+    }
+
+    /// The file is read again from an earlier line than the scanner reached (truncated or
+    /// rewritten: `Tail.restart`): the parts of a long line it holds are no head of the new
+    /// lines, whose tail would otherwise be joined to them.
+    private func startOverIfReadAgain(_ scanner: FileScanner, _ tail: Tail) {
+        if tail.line < scanner.stats.lines { scanner.forgetHeldParts() }
     }
 
     /// The format is chosen as the scan chooses it (`FormatChoice`), from the file's first
@@ -122,7 +131,10 @@ extension FollowSession {
             // "Now" for year-less syslog times is when the file is first read, not when
             // follow started: it may run for months.
             let classifier = pipeline.makeClassifier(format, now: Int64(Date().timeIntervalSince1970))
-            let scanner = pipeline.makeScanner(classifier, path: tail.path, forced: chosen.forced, mixed: chosen.mixed)
+            // A container log is read through its envelope here as in a scan: the inner lines
+            // are the server's.
+            let scanner = pipeline.makeScanner(classifier, path: tail.path, forced: chosen.forced, mixed: chosen.mixed,
+                                               envelope: chosen.envelope)
             tail.scanner = scanner
             return scanner
         case .failure:

@@ -23,6 +23,10 @@ final class EnvelopeReader {
     /// The parts held per stream (stdout, stderr), and the outer line each began on.
     private var parts: [[UInt8]] = [[], []]
     private var partsStart = [0, 0]
+    /// Per stream: the held parts grew past the line limit and were dropped; the entry's
+    /// remaining parts, up to its last, are swallowed, never read as a line of their own (the
+    /// tail of a long line could otherwise pass for a whole one, forging its client).
+    private var dropping = [false, false]
     private var values: [(range: Range<Int>, kind: JSONLineFields.Kind)?]
     private let keys: JSONLineFields
 
@@ -41,13 +45,72 @@ final class EnvelopeReader {
 
     /// A part of a long line is held: the lines that follow must all be unwrapped, whatever
     /// the prefilter thinks of them, since the rest of the line may hold the literal.
-    var holdsPart: Bool { !parts[0].isEmpty || !parts[1].isEmpty }
+    var holdsPart: Bool { !parts[0].isEmpty || !parts[1].isEmpty || dropping[0] || dropping[1] }
+
+    /// CRI and docker split a long line into parts; the journal's entries are whole.
+    var splitsLines: Bool { envelope != .journalJSON }
 
     /// Forgets held parts: the next bytes are not the continuation of these (follow's file
-    /// was truncated, a chunk of a file ends).
+    /// was truncated or rewritten and is read again from its start).
     func reset() {
         parts[0].removeAll(keepingCapacity: true)
         parts[1].removeAll(keepingCapacity: true)
+        dropping = [false, false]
+    }
+
+    /// The first line in `block[from..<to]` (`from` a line start) that is, or may be, a part
+    /// of a long line. The prefilter passes over lines without its literals, but a part must
+    /// be held whatever it holds: the literal may be in a later part, and a last part read
+    /// without its head would be taken for a whole line. Only the tag (CRI) or the end of the
+    /// `log` value (docker) is looked at, so a line costs little more than finding its end.
+    func firstPartLine(in block: UnsafeRawBufferPointer, from: Int, to: Int) -> Range<Int>? {
+        guard let base = block.baseAddress else { return nil }
+        var start = from
+        while start < to {
+            let end = ByteSearch.first(0x0A, in: base, from: start, to: to) ?? to
+            var lineEnd = end
+            if lineEnd > start, block[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let line = UnsafeRawBufferPointer(rebasing: block[start..<lineEnd])
+            if !line.isEmpty, mayBePart(line) { return start..<end }
+            start = end + 1
+        }
+        return nil
+    }
+
+    private func mayBePart(_ line: UnsafeRawBufferPointer) -> Bool {
+        switch envelope {
+        case .cri: return CRILine(line)?.isPartial ?? false
+        case .dockerJSON: return Self.dockerEntryMayBePart(line)
+        case .journalJSON: return false
+        }
+    }
+
+    private static let streamKey = Array(#","stream":"#.utf8)
+
+    /// Docker writes `{"log":"…","stream":"…","time":"…"}`: the `log` value ends just before
+    /// `,"stream":`, which no JSON string can hold (its quotes are escaped), so it is found
+    /// from the line's end, past a few short fields. A part's value does not end in `\n`. A
+    /// line laid out otherwise may be a part: it goes through the reader, which knows.
+    static func dockerEntryMayBePart(_ line: UnsafeRawBufferPointer) -> Bool {
+        let key = streamKey
+        var index = line.count - key.count
+        while index >= 4 {
+            if line[index] == key[0], line[index + 1] == key[1], line[index + 2] == key[2],
+               UnsafeRawBufferPointer(rebasing: line[index..<(index + key.count)]).elementsEqual(key) {
+                // The value's closing quote, then `\n`: a newline only if the backslash is
+                // not itself escaped (an odd run of backslashes).
+                guard line[index - 1] == UInt8(ascii: "\""), line[index - 2] == UInt8(ascii: "n") else { return true }
+                var backslashes = 0
+                var position = index - 3
+                while position >= 0, line[position] == UInt8(ascii: "\\") {
+                    backslashes += 1
+                    position -= 1
+                }
+                return backslashes % 2 == 0
+            }
+            index -= 1
+        }
+        return true
     }
 
     func unwrap(_ line: UnsafeRawBufferPointer, lineNumber: Int) -> Unwrapped {
@@ -83,11 +146,16 @@ final class EnvelopeReader {
 
     /// The line made of `content` and the parts held before it on its stream, or nothing yet.
     private func joined(_ content: UnsafeRawBufferPointer, stream: Int, isPart: Bool, lineNumber: Int) -> Unwrapped {
-        guard isPart || !parts[stream].isEmpty else { return .inner(content, line: lineNumber) }
+        guard isPart || !parts[stream].isEmpty || dropping[stream] else { return .inner(content, line: lineNumber) }
+        if dropping[stream] {
+            dropping[stream] = isPart
+            return .nothing
+        }
         if parts[stream].isEmpty { partsStart[stream] = lineNumber }
         parts[stream].append(contentsOf: content)
         if parts[stream].count > maxLineLength {
             parts[stream].removeAll(keepingCapacity: true)
+            dropping[stream] = isPart
             return .tooLong(line: partsStart[stream])
         }
         guard !isPart else { return .nothing }

@@ -107,8 +107,15 @@ final class FileScanner {
                 let lineEnd = ByteSearch.first(0x0A, in: base, from: counted, to: end) ?? end
                 candidate = counted..<lineEnd
             } else {
-                guard let found = prefilter.nextCandidateLine(in: base, from: counted, to: end) else { break }
-                candidate = found
+                let found = prefilter.nextCandidateLine(in: base, from: counted, to: end)
+                // A part of a long line is held even without a literal (see `firstPartLine`).
+                if let envelope, envelope.splitsLines,
+                   let part = envelope.firstPartLine(in: block, from: counted, to: found?.lowerBound ?? end) {
+                    candidate = part
+                } else {
+                    guard let found else { break }
+                    candidate = found
+                }
             }
             linesBeforeCounted = countLines(bytes, from: counted, to: candidate.lowerBound, linesBefore: linesBeforeCounted)
             var lineNumber = linesBeforeCounted + 1
@@ -206,6 +213,10 @@ final class FileScanner {
         }
         return linesBefore + Int(result.newlines)
     }
+
+    /// Follow reads its file again from the start (truncated, rewritten): parts held from
+    /// before are no head of what comes now.
+    func forgetHeldParts() { envelope?.reset() }
 
     /// A line too long to analyse was dropped by the reader, at this point of the input.
     func skipOverlongLine() {

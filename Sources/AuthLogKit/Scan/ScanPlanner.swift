@@ -82,6 +82,11 @@ struct ScanPlanner {
                 // empty: nothing to split
                 return .success(PlannedInput(input: input, source: .stream(gzip: false), isRegularFile: true))
             }
+            if chosen.envelope == .cri || chosen.envelope == .dockerJSON {
+                // Read start to end by one reader, as a stream: a chunk boundary inside a long
+                // line's parts would hand the next chunk its tail without the head.
+                return .success(PlannedInput(input: input, source: .stream(gzip: false), isRegularFile: true))
+            }
             return .success(PlannedInput(input: input, source: .regular(size: Int(info.st_size), format: format,
                                                                         forced: chosen.forced), isRegularFile: true,
                                          readsOtherFormats: chosen.mixed,
