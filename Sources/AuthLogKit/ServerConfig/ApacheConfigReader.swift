@@ -10,6 +10,8 @@ struct ApacheConfigReader {
     let serverRoot: String
     /// From `envvars` (`export APACHE_LOG_DIR=/var/log/apache2$SUFFIX`), then `Define`.
     var variables: [String: String] = [:]
+    /// Every file read for this configuration, the main one too.
+    var files: ServerConfiguration.FilesRead
     /// 0 outside `<VirtualHost>`, else the number of the virtual host the reader is in.
     private var scope = 0
     private var virtualHosts = 0
@@ -19,7 +21,8 @@ struct ApacheConfigReader {
     /// an `ErrorLogFormat` of its own writes in the server's, wherever that is set.
     private var errorLogs: [(path: String, scope: Int)] = []
 
-    init(root path: String) {
+    init(root path: String, files: ServerConfiguration.FilesRead = .init()) {
+        self.files = files
         serverRoot = (path as NSString).deletingLastPathComponent
         let envvars = (serverRoot as NSString).appendingPathComponent("envvars")
         if let text = try? ServerConfiguration.readText(envvars) { variables = Self.environment(text) }
@@ -114,7 +117,18 @@ struct ApacheConfigReader {
                 if FileManager.default.fileExists(atPath: included, isDirectory: &isDirectory), isDirectory.boolValue {
                     continue
                 }
-                guard let text = try? ServerConfiguration.readText(included) else { continue }
+                // One that cannot be read, or is no regular file, is passed over. One already
+                // read is read again only where it could mean something else: in another
+                // virtual host or under other variables.
+                let text: String?
+                do {
+                    text = try files.text(of: included, context: includeContext)
+                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
+                    throw error
+                } catch {
+                    continue
+                }
+                guard let text else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         case "define":
@@ -138,6 +152,11 @@ struct ApacheConfigReader {
             if !format.isEmpty { configuration.errorLogs.append((log.path, format)) }
         }
         errorLogs = []
+    }
+
+    /// What reading a file depends on besides its text: the scope and the variables.
+    private var includeContext: String {
+        "\(scope)\u{0}" + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}")
     }
 
     /// `${NAME}` replaced by its value; an unknown one is left as written.

@@ -6,6 +6,12 @@ import Foundation
 /// including file's directory). Every other directive and block is passed over.
 struct NginxConfigReader {
     var configuration = ServerConfiguration()
+    /// Every file read for this configuration, the main one too.
+    var files: ServerConfiguration.FilesRead
+
+    init(files: ServerConfiguration.FilesRead = .init()) {
+        self.files = files
+    }
 
     /// A word of the configuration, unquoted, with the line it starts on.
     struct Token {
@@ -69,7 +75,17 @@ struct NginxConfigReader {
             }
             for included in ServerConfiguration.expand(pattern, relativeTo: directory) {
                 // mime.types and the like hold no log directives; reading them is harmless.
-                guard let text = try? ServerConfiguration.readText(included) else { continue }
+                // One that cannot be read, or is no regular file, is passed over; one already
+                // read adds nothing (nginx's reading depends on nothing but the text).
+                let text: String?
+                do {
+                    text = try files.text(of: included)
+                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
+                    throw error
+                } catch {
+                    continue
+                }
+                guard let text else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         default:

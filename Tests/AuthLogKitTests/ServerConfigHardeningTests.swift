@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import AuthLogKit
+
+/// Server configurations that are hostile or merely unusual: devices and FIFOs named by an
+/// include, includes that fan out, `Define`s that double, nginx's backslash escapes, and
+/// Apache's `ServerRoot`.
+@Suite struct ServerConfigHardeningTests {
+    static func write(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    static let tsvFormat = "log_format tsv '$remote_addr\\t$remote_user\\t[$time_local]\\t\"$request\"\\t$status';\n"
+
+    @Test func includeOfADeviceOrFIFOIsNotRead() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("pipe.conf")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        let main = directory.appendingPathComponent("nginx.conf")
+        // Before: /dev/zero was read to the end of memory, the FIFO waited for a writer forever.
+        try Self.write("include /dev/zero;\ninclude pipe.conf;\ninclude /dev/null;\nhttp {\n  " + Self.tsvFormat
+                           + "  access_log /srv/tsv.log tsv;\n}\n", to: main)
+        let configuration = try ServerConfiguration.read(file: main.path)
+        #expect(configuration.files == [main.path])
+        #expect(configuration.accessLogs.map(\.path) == ["/srv/tsv.log"])
+        // Named as the configuration itself, a FIFO is an error that says why.
+        do {
+            _ = try ServerConfiguration.read(file: fifo.path)
+            Issue.record("a FIFO must not be read as a configuration")
+        } catch {
+            #expect(error.file == fifo.path && error.message.contains("not a regular file"))
+        }
+    }
+
+    @Test func includeFanOutReadsEachFileOnce() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // level0 includes level1 a hundred times, level1 level2 a hundred times, …: 100^7 reads before.
+        let levels = 8
+        for level in 0..<levels {
+            let text = level == levels - 1 ? "access_log /srv/last.log;\n"
+                : String(repeating: "include level\(level + 1).conf;\n", count: 100)
+            try Self.write(text, to: directory.appendingPathComponent("level\(level).conf"))
+        }
+        // A symbolic link to a file already read is the same file.
+        try FileManager.default.createSymbolicLink(at: directory.appendingPathComponent("alias.conf"),
+                                                   withDestinationURL: directory.appendingPathComponent("level7.conf"))
+        try Self.write(String(repeating: "include level1.conf;\n", count: 100) + "include alias.conf;\n",
+                       to: directory.appendingPathComponent("level0.conf"))
+        let configuration = try ServerConfiguration.read(file: directory.appendingPathComponent("level0.conf").path)
+        #expect(configuration.files.count == levels)
+        #expect(configuration.accessLogs.map(\.path) == ["/srv/last.log"])
+    }
+
+    @Test func tooManyIncludedFilesIsAnErrorNamingTheFile() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let limit = ServerConfiguration.FilesRead.maximumCount
+        for index in 0..<limit {
+            try Self.write("# \(index)\n", to: directory.appendingPathComponent(String(format: "conf.d/%04d.conf", index)))
+        }
+        let main = directory.appendingPathComponent("nginx.conf")
+        try Self.write("include conf.d/*.conf;\n", to: main)
+        do {
+            _ = try ServerConfiguration.read(file: main.path)
+            Issue.record("the main file and \(limit) includes are one too many")
+        } catch {
+            // The main file is the first; the last include is the one over the limit.
+            #expect(error.file == directory.appendingPathComponent(String(format: "conf.d/%04d.conf", limit - 1)).path)
+            #expect(error.message.contains("more than \(limit) server configuration files"))
+        }
+    }
+
+}
