@@ -73,4 +73,38 @@ import Testing
         }
     }
 
+    @Test func doublingDefinesAreAnErrorNamingFileAndLine() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let main = directory.appendingPathComponent("apache2.conf")
+        // 16 bytes doubled 40 times is 16 TiB: before, memory ran out.
+        var lines = ["ServerRoot \(directory.path)", "Define V0 xxxxxxxxxxxxxxxx"]
+        for index in 1...40 { lines.append("Define V\(index) ${V\(index - 1)}${V\(index - 1)}") }
+        try Self.write(lines.joined(separator: "\n") + "\n", to: main)
+        do {
+            _ = try ServerConfiguration.read(file: main.path)
+            Issue.record("a line substituted to over 64 KiB must be refused")
+        } catch {
+            // V12's value is 16 << 12 = 64 KiB: its line (2 + 12), with "Define V12 ", is over the limit.
+            #expect(error.file == main.path && error.line == 14)
+            #expect(error.message.contains("64 KiB"))
+        }
+    }
+
+    @Test func defineSubstitutionIsOnePassInOrderOfTheLine() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let main = directory.appendingPathComponent("apache2.conf")
+        // LATER is unknown when EARLY is defined, so EARLY's value is "${LATER}" as written,
+        // and Apache does not substitute a value again: before, whether it did depended on
+        // the order a Dictionary iterated in.
+        var lines = ["Define EARLY ${LATER}", "Define LATER later", "Define SITE shop",
+                     "Define DIR /var/log/sites"]
+        lines += (0..<20).map { "Define UNUSED\($0) ${SITE}" }
+        lines += ["CustomLog ${EARLY}/a.log combined", "CustomLog ${DIR}/${SITE}-${SITE}.${NOSUCH}.log combined"]
+        try Self.write(lines.joined(separator: "\n") + "\n", to: main)
+        let configuration = try ServerConfiguration.read(file: main.path)
+        #expect(configuration.accessLogs.map(\.path) == [directory.appendingPathComponent("${LATER}/a.log").path, "/var/log/sites/shop-shop.${NOSUCH}.log"])
+    }
+
 }

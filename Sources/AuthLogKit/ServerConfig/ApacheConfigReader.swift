@@ -12,6 +12,9 @@ struct ApacheConfigReader {
     var variables: [String: String] = [:]
     /// Every file read for this configuration, the main one too.
     var files: ServerConfiguration.FilesRead
+    /// The longest a line may grow by `${…}` substitution: `Define`s that each double the
+    /// one before would otherwise exhaust memory in a few dozen lines.
+    static let maximumSubstitutedLength = 64 << 10
     /// 0 outside `<VirtualHost>`, else the number of the virtual host the reader is in.
     private var scope = 0
     private var virtualHosts = 0
@@ -54,7 +57,9 @@ struct ApacheConfigReader {
             }
             let whole = pending + line
             pending = ""
-            let words = Self.words(substitute(whole))
+            // A comment is not substituted: `${…}` in it can be no error.
+            guard whole.first(where: { $0 != " " && $0 != "\t" }) != "#" else { continue }
+            let words = Self.words(try substitute(whole, file: path, line: pendingLine))
             guard let name = words.first, !name.hasPrefix("#") else { continue }
             try directive(name.lowercased(), Array(words.dropFirst()), file: path, line: pendingLine, depth: depth)
         }
@@ -159,12 +164,35 @@ struct ApacheConfigReader {
         "\(scope)\u{0}" + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}")
     }
 
-    /// `${NAME}` replaced by its value; an unknown one is left as written.
-    func substitute(_ line: String) -> String {
+    /// `${NAME}` replaced by its value; an unknown one is left as written. One pass from the
+    /// left, as Apache's `ap_resolve_env`: a value is not substituted again (a `Define` had
+    /// its own line substituted when read), so the result does not depend on the order of
+    /// the variables. A result over 64 KiB is an error.
+    func substitute(_ line: String, file: String, line number: Int) throws(LogFormatError) -> String {
         guard line.contains("${") else { return line }
-        var result = line
-        for (name, value) in variables { result = result.replacingOccurrences(of: "${\(name)}", with: value) }
-        return result
+        var result = Substring()
+        var rest = line[...]
+        while let open = rest.range(of: "${") {
+            result += rest[..<open.lowerBound]
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.firstIndex(of: "}") else {
+                rest = rest[open.lowerBound...]
+                break
+            }
+            if let value = variables[String(afterOpen[..<close])] {
+                result += value
+            } else {
+                result += rest[open.lowerBound...close]
+            }
+            rest = afterOpen[afterOpen.index(after: close)...]
+            guard result.utf8.count <= Self.maximumSubstitutedLength else { break }
+        }
+        result += rest
+        guard result.utf8.count <= Self.maximumSubstitutedLength else {
+            throw LogFormatError(file: file, line: number, message: "line is over "
+                                     + "\(Self.maximumSubstitutedLength >> 10) KiB once its ${…} variables are substituted")
+        }
+        return String(result)
     }
 
     /// Words split at white space; `"…"` keeps its spaces and `\"` inside it is a quote.
