@@ -107,4 +107,24 @@ import Testing
         #expect(configuration.accessLogs.map(\.path) == [directory.appendingPathComponent("${LATER}/a.log").path, "/var/log/sites/shop-shop.${NOSUCH}.log"])
     }
 
+    @Test func nginxBackslashEscapesAreUnescapedAsNginxDoes() throws {
+        let tokens = NginxConfigReader.tokens(#"x 'a\tb\"c\'d\\e\xf' "\r\n\'\"" g\;h\.i;"#).map(\.text)
+        #expect(tokens == ["x", "a\tb\"c'd\\e\\xf", "\r\n'\"", "g\\;h\\.i", ";"])
+
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let main = directory.appendingPathComponent("nginx.conf")
+        try Self.write("http {\n  " + Self.tsvFormat + "}\n", to: main)
+        let configuration = try ServerFormats.configuration(files: [main.path], readDefaults: false)
+        let server = try ServerFormats(patterns: try PatternLoader.load(), configuration: configuration)
+        let patterns = try CompiledPatterns(server.patterns)
+        let tsv = ServerConfigTests.requests.map {
+            "\($0.ip)\t\($0.user)\t[\(ServerConfigTests.clfTime($0.second))]\t\"\($0.request)\"\t\($0.status)\n"
+        }.joined()
+        // Before, the layout expected a backslash and a 't' between fields, and read nothing.
+        let events = try ServerConfigTests.events(tsv, patterns: patterns, format: "nginx-config:tsv")
+        #expect(events.count == 24, "36 requests, two in three refused")
+        #expect(events.first?.ip == "192.0.2.1" && events.first?.status == 401)
+    }
+
 }

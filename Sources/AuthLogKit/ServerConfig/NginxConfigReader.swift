@@ -100,7 +100,9 @@ struct NginxConfigReader {
     }
 
     /// nginx's lexical rules: `#` comments to the end of the line, words split by white space,
-    /// `'…'` and `"…"` strings with backslash escapes, and `;`, `{`, `}` as tokens of their own.
+    /// `'…'` and `"…"` strings, and `;`, `{`, `}` as tokens of their own. A backslash keeps the
+    /// character after it from ending a word or string; then, as `ngx_conf_read_token` does,
+    /// each word and string is unescaped (see `unescaped`).
     static func tokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
         var line = 1
@@ -108,7 +110,7 @@ struct NginxConfigReader {
         var word = ""
         var wordLine = 1
         func flush() {
-            if !word.isEmpty { tokens.append(Token(text: word, line: wordLine, quoted: false)) }
+            if !word.isEmpty { tokens.append(Token(text: unescaped(word), line: wordLine, quoted: false)) }
             word = ""
         }
         while let scalar = scalars.popFirst() {
@@ -125,24 +127,52 @@ struct NginxConfigReader {
                 tokens.append(Token(text: String(scalar), line: line, quoted: false))
             case "'" where word.isEmpty, "\"" where word.isEmpty:
                 let start = line
-                var value = ""
+                var raw = ""
                 while let next = scalars.popFirst(), next != scalar {
                     if next == "\n" { line += 1 }
-                    if next == "\\", let escaped = scalars.first, escaped == scalar || escaped == "\\" {
-                        // nginx keeps other backslashes: "\x" is two characters.
-                        value.unicodeScalars.append(escaped)
-                        scalars.removeFirst()
-                        continue
+                    raw.unicodeScalars.append(next)
+                    if next == "\\", let escaped = scalars.popFirst() {
+                        if escaped == "\n" { line += 1 }
+                        raw.unicodeScalars.append(escaped)
                     }
-                    value.unicodeScalars.append(next)
                 }
-                tokens.append(Token(text: value, line: start, quoted: true))
+                tokens.append(Token(text: unescaped(raw), line: start, quoted: true))
             default:
                 if word.isEmpty { wordLine = line }
                 word.unicodeScalars.append(scalar)
+                if scalar == "\\", let escaped = scalars.popFirst() {
+                    if escaped == "\n" { line += 1 }
+                    word.unicodeScalars.append(escaped)
+                }
             }
         }
         flush()
         return tokens
+    }
+
+    /// nginx's unescaping of a word or string: `\t`, `\r`, `\n` are the control characters,
+    /// `\"`, `\'` and `\\` the character itself, in either quote style and outside quotes;
+    /// any other backslash is kept (`\.` in a location regex is two characters).
+    static func unescaped(_ raw: String) -> String {
+        guard raw.unicodeScalars.contains("\\") else { return raw }
+        var result = String.UnicodeScalarView()
+        var scalars = raw.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            guard scalar == "\\", let next = scalars.first else {
+                result.append(scalar)
+                continue
+            }
+            switch next {
+            case "t": result.append("\t")
+            case "r": result.append("\r")
+            case "n": result.append("\n")
+            case "\"", "'", "\\": result.append(next)
+            default:
+                result.append(scalar)
+                continue
+            }
+            scalars.removeFirst()
+        }
+        return String(result)
     }
 }
