@@ -127,4 +127,18 @@ import Testing
         #expect(events.first?.ip == "192.0.2.1" && events.first?.status == 401)
     }
 
+    @Test func apacheRelativePathsAreUnderServerRoot() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // RHEL's layout: /etc/httpd/conf/httpd.conf, ServerRoot "/etc/httpd", conf.d/ beside conf/;
+        // before, conf.d/ and logs/ were looked for under conf/.
+        let main = directory.appendingPathComponent("conf/httpd.conf")
+        try Self.write("ServerRoot \"\(directory.path)\"\nErrorLog \"logs/error_log\"\nIncludeOptional conf.d/*.conf\n", to: main)
+        try Self.write("<VirtualHost *:80>\n  CustomLog \"logs/shop_access_log\" combined\n</VirtualHost>\n",
+                       to: directory.appendingPathComponent("conf.d/shop.conf"))
+        let configuration = try ServerConfiguration.read(file: main.path)
+        #expect(configuration.files == [main.path, directory.appendingPathComponent("conf.d/shop.conf").path])
+        #expect(configuration.accessLogs.map(\.path) == [directory.appendingPathComponent("logs/shop_access_log").path])
+        #expect(configuration.errorLogs.map(\.path) == [directory.appendingPathComponent("logs/error_log").path])
+    }
 }

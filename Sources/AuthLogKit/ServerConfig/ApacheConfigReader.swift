@@ -3,11 +3,17 @@ import Foundation
 /// Reads the parts of an Apache configuration that say how access logs are written:
 /// `LogFormat "…" NAME`, `CustomLog PATH NAME|"format"`, `ErrorLog PATH`, `ErrorLogFormat "…"`
 /// (server-wide and per `<VirtualHost>`), `Include`/`IncludeOptional GLOB`
-/// (relative to the server root: the directory of the main file), and `${VAR}` from the
-/// `envvars` file beside it (Debian's `APACHE_LOG_DIR`). Lines ending in `\` continue.
+/// (relative to the server root: `ServerRoot`, else the directory of the main file), and
+/// `${VAR}` from the `envvars` file beside it (Debian's `APACHE_LOG_DIR`) and `Define`.
+/// Lines ending in `\` continue.
 struct ApacheConfigReader {
     var configuration = ServerConfiguration()
-    let serverRoot: String
+    /// The directory relative paths are under: the main file's until `ServerRoot` says
+    /// (RHEL's httpd.conf is /etc/httpd/conf/httpd.conf with `ServerRoot "/etc/httpd"`).
+    private(set) var serverRoot: String
+    /// The main file: a `ServerRoot` it is not under is that of a copied tree (Debian's
+    /// `/etc/apache2` in a configuration read from elsewhere), whose paths are its own.
+    private let mainFile: String
     /// From `envvars` (`export APACHE_LOG_DIR=/var/log/apache2$SUFFIX`), then `Define`.
     var variables: [String: String] = [:]
     /// Every file read for this configuration, the main one too.
@@ -26,6 +32,7 @@ struct ApacheConfigReader {
 
     init(root path: String, files: ServerConfiguration.FilesRead = .init()) {
         self.files = files
+        mainFile = path
         serverRoot = (path as NSString).deletingLastPathComponent
         let envvars = (serverRoot as NSString).appendingPathComponent("envvars")
         if let text = try? ServerConfiguration.readText(envvars) { variables = Self.environment(text) }
@@ -111,6 +118,15 @@ struct ApacheConfigReader {
             scope = virtualHosts
         case "</virtualhost>":
             scope = 0
+        case "serverroot":
+            // Relative paths after it are under it: Apache applies it as it reads it (it
+            // comes first in every stock configuration). One the main file is not under is
+            // a copied tree's, whose relative paths stay under the main file's directory.
+            if let root = arguments.first {
+                let directory = (resolve(root) as NSString).standardizingPath
+                let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+                if (mainFile as NSString).standardizingPath.hasPrefix(prefix) { serverRoot = directory }
+            }
         case "include", "includeoptional":
             guard let pattern = arguments.first else { return }
             guard depth < ServerConfiguration.maximumIncludeDepth else {
