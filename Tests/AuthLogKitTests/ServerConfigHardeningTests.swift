@@ -54,6 +54,18 @@ import Testing
         #expect(configuration.accessLogs.map(\.path) == ["/srv/last.log"])
     }
 
+    @Test func anApacheFileIncludedUnderOtherDefinesIsReadAgain() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // One site file for two sites, told apart by a Define: skipping a file already read
+        // must not skip it here, where it says something else each time.
+        try Self.write("CustomLog /srv/${SITE}.log combined\n", to: directory.appendingPathComponent("site.conf"))
+        let main = directory.appendingPathComponent("apache2.conf")
+        try Self.write("Define SITE shop\nInclude site.conf\nInclude site.conf\nDefine SITE blog\nInclude site.conf\n", to: main)
+        let configuration = try ServerConfiguration.read(file: main.path)
+        #expect(configuration.accessLogs.map(\.path) == ["/srv/shop.log", "/srv/blog.log"])
+    }
+
     @Test func tooManyIncludedFilesIsAnErrorNamingTheFile() throws {
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -29,6 +29,8 @@ struct ApacheConfigReader {
     /// `ErrorLog` files with their scope, until every file is read: a virtual host without
     /// an `ErrorLogFormat` of its own writes in the server's, wherever that is set.
     private var errorLogs: [(path: String, scope: Int)] = []
+    /// How many times `Define` changed `variables`.
+    private var variableChanges = 0
 
     init(root path: String, files: ServerConfiguration.FilesRead = .init()) {
         self.files = files
@@ -153,7 +155,10 @@ struct ApacheConfigReader {
                 try read(file: included, text: text, depth: depth + 1)
             }
         case "define":
-            if arguments.count >= 2 { variables[arguments[0]] = arguments[1] }
+            if arguments.count >= 2, variables[arguments[0]] != arguments[1] {
+                variables[arguments[0]] = arguments[1]
+                variableChanges += 1
+            }
         default:
             return
         }
@@ -175,10 +180,9 @@ struct ApacheConfigReader {
         errorLogs = []
     }
 
-    /// What reading a file depends on besides its text: the scope and the variables.
-    private var includeContext: String {
-        "\(scope)\u{0}" + variables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "\u{0}")
-    }
+    /// What reading a file depends on besides its text: the scope and the variables (by
+    /// how many `Define`s changed them, not their text, which can be long).
+    private var includeContext: String { "\(scope) \(variableChanges)" }
 
     /// `${NAME}` replaced by its value; an unknown one is left as written. One pass from the
     /// left, as Apache's `ap_resolve_env`: a value is not substituted again (a `Define` had

@@ -92,8 +92,10 @@ public struct ServerConfiguration: Sendable {
         /// The text of `path`, or nil when it was already read in `context`. Throws when
         /// the file cannot be read (is no regular file, is over 4 MiB) or is one too many.
         mutating func text(of path: String, context: String = "") throws(LogFormatError) -> String? {
-            let (text, device, inode) = try ServerConfiguration.readRegularFile(path)
-            guard seen.insert(Identity(device: device, inode: inode, context: context)).inserted else { return nil }
+            // Known before the file is read: a file included over and over is not read over and over.
+            guard let text = try ServerConfiguration.readRegularFile(path, unless: { device, inode in
+                !seen.insert(Identity(device: device, inode: inode, context: context)).inserted
+            }) else { return nil }
             count += 1
             guard count <= Self.maximumCount else {
                 throw FilesRead.tooMany(path)
@@ -114,14 +116,17 @@ public struct ServerConfiguration: Sendable {
     }
 
     static func readText(_ path: String) throws(LogFormatError) -> String {
-        try readRegularFile(path).text
+        // Never nil: no file is skipped.
+        try readRegularFile(path, unless: { _, _ in false }) ?? ""
     }
 
     /// Reads a regular file of at most 4 MiB. Opened without blocking and checked on the
     /// descriptor (symbolic links followed, as admins link sites-enabled/ to sites-available/):
     /// a device (`include /dev/zero;`) never ends and a FIFO or `/dev/stdin` would wait for a
-    /// writer or swallow the log piped to `authlog scan -`; neither is read at all.
-    static func readRegularFile(_ path: String) throws(LogFormatError) -> (text: String, device: UInt64, inode: UInt64) {
+    /// writer or swallow the log piped to `authlog scan -`; neither is read at all. Nil, unread,
+    /// when `skip` says so of the file's device and inode.
+    static func readRegularFile(_ path: String, unless skip: (_ device: UInt64, _ inode: UInt64) -> Bool)
+        throws(LogFormatError) -> String? {
         func failure(_ message: String) -> LogFormatError {
             LogFormatError(file: path, line: 0, message: message)
         }
@@ -137,6 +142,7 @@ public struct ServerConfiguration: Sendable {
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw failure("server configuration is not a regular file (a device, FIFO, socket or directory)")
         }
+        if skip(UInt64(status.st_dev), UInt64(status.st_ino)) { return nil }
         // At most one chunk past the limit is read, whatever st_size says (a file can grow
         // while read).
         var bytes: [UInt8] = []
@@ -154,7 +160,7 @@ public struct ServerConfiguration: Sendable {
         guard filled <= maximumFileSize else {
             throw failure("server configuration is over 4 MiB, the limit")
         }
-        return (String(decoding: bytes, as: UTF8.self), UInt64(status.st_dev), UInt64(status.st_ino))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The files an `include` names: a glob, relative to `directory` unless absolute,
