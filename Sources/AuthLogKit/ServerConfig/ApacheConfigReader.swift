@@ -3,13 +3,24 @@ import Foundation
 /// Reads the parts of an Apache configuration that say how access logs are written:
 /// `LogFormat "…" NAME`, `CustomLog PATH NAME|"format"`, `ErrorLog PATH`, `ErrorLogFormat "…"`
 /// (server-wide and per `<VirtualHost>`), `Include`/`IncludeOptional GLOB`
-/// (relative to the server root: the directory of the main file), and `${VAR}` from the
-/// `envvars` file beside it (Debian's `APACHE_LOG_DIR`). Lines ending in `\` continue.
+/// (relative to the server root: `ServerRoot`, else the directory of the main file), and
+/// `${VAR}` from the `envvars` file beside it (Debian's `APACHE_LOG_DIR`) and `Define`.
+/// Lines ending in `\` continue.
 struct ApacheConfigReader {
     var configuration = ServerConfiguration()
-    let serverRoot: String
+    /// The directory relative paths are under: the main file's until `ServerRoot` says
+    /// (RHEL's httpd.conf is /etc/httpd/conf/httpd.conf with `ServerRoot "/etc/httpd"`).
+    private(set) var serverRoot: String
+    /// The main file: a `ServerRoot` it is not under is that of a copied tree (Debian's
+    /// `/etc/apache2` in a configuration read from elsewhere), whose paths are its own.
+    private let mainFile: String
     /// From `envvars` (`export APACHE_LOG_DIR=/var/log/apache2$SUFFIX`), then `Define`.
     var variables: [String: String] = [:]
+    /// Every file read for this configuration, the main one too.
+    var files: ServerConfiguration.FilesRead
+    /// The longest a line may grow by `${…}` substitution: `Define`s that each double the
+    /// one before would otherwise exhaust memory in a few dozen lines.
+    static let maximumSubstitutedLength = 64 << 10
     /// 0 outside `<VirtualHost>`, else the number of the virtual host the reader is in.
     private var scope = 0
     private var virtualHosts = 0
@@ -18,8 +29,12 @@ struct ApacheConfigReader {
     /// `ErrorLog` files with their scope, until every file is read: a virtual host without
     /// an `ErrorLogFormat` of its own writes in the server's, wherever that is set.
     private var errorLogs: [(path: String, scope: Int)] = []
+    /// How many times `Define` changed `variables`.
+    private var variableChanges = 0
 
-    init(root path: String) {
+    init(root path: String, files: ServerConfiguration.FilesRead = .init()) {
+        self.files = files
+        mainFile = path
         serverRoot = (path as NSString).deletingLastPathComponent
         let envvars = (serverRoot as NSString).appendingPathComponent("envvars")
         if let text = try? ServerConfiguration.readText(envvars) { variables = Self.environment(text) }
@@ -51,7 +66,9 @@ struct ApacheConfigReader {
             }
             let whole = pending + line
             pending = ""
-            let words = Self.words(substitute(whole))
+            // A comment is not substituted: `${…}` in it can be no error.
+            guard whole.first(where: { $0 != " " && $0 != "\t" }) != "#" else { continue }
+            let words = Self.words(try substitute(whole, file: path, line: pendingLine))
             guard let name = words.first, !name.hasPrefix("#") else { continue }
             try directive(name.lowercased(), Array(words.dropFirst()), file: path, line: pendingLine, depth: depth)
         }
@@ -103,6 +120,15 @@ struct ApacheConfigReader {
             scope = virtualHosts
         case "</virtualhost>":
             scope = 0
+        case "serverroot":
+            // Relative paths after it are under it: Apache applies it as it reads it (it
+            // comes first in every stock configuration). One the main file is not under is
+            // a copied tree's, whose relative paths stay under the main file's directory.
+            if let root = arguments.first {
+                let directory = (resolve(root) as NSString).standardizingPath
+                let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+                if (mainFile as NSString).standardizingPath.hasPrefix(prefix) { serverRoot = directory }
+            }
         case "include", "includeoptional":
             guard let pattern = arguments.first else { return }
             guard depth < ServerConfiguration.maximumIncludeDepth else {
@@ -114,11 +140,25 @@ struct ApacheConfigReader {
                 if FileManager.default.fileExists(atPath: included, isDirectory: &isDirectory), isDirectory.boolValue {
                     continue
                 }
-                guard let text = try? ServerConfiguration.readText(included) else { continue }
+                // One that cannot be read, or is no regular file, is passed over. One already
+                // read is read again only where it could mean something else: in another
+                // virtual host or under other variables.
+                let text: String?
+                do {
+                    text = try files.text(of: included, context: includeContext)
+                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
+                    throw error
+                } catch {
+                    continue
+                }
+                guard let text else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         case "define":
-            if arguments.count >= 2 { variables[arguments[0]] = arguments[1] }
+            if arguments.count >= 2, variables[arguments[0]] != arguments[1] {
+                variables[arguments[0]] = arguments[1]
+                variableChanges += 1
+            }
         default:
             return
         }
@@ -140,12 +180,39 @@ struct ApacheConfigReader {
         errorLogs = []
     }
 
-    /// `${NAME}` replaced by its value; an unknown one is left as written.
-    func substitute(_ line: String) -> String {
+    /// What reading a file depends on besides its text: the scope and the variables (by
+    /// how many `Define`s changed them, not their text, which can be long).
+    private var includeContext: String { "\(scope) \(variableChanges)" }
+
+    /// `${NAME}` replaced by its value; an unknown one is left as written. One pass from the
+    /// left, as Apache's `ap_resolve_env`: a value is not substituted again (a `Define` had
+    /// its own line substituted when read), so the result does not depend on the order of
+    /// the variables. A result over 64 KiB is an error.
+    func substitute(_ line: String, file: String, line number: Int) throws(LogFormatError) -> String {
         guard line.contains("${") else { return line }
-        var result = line
-        for (name, value) in variables { result = result.replacingOccurrences(of: "${\(name)}", with: value) }
-        return result
+        var result = Substring()
+        var rest = line[...]
+        while let open = rest.range(of: "${") {
+            result += rest[..<open.lowerBound]
+            let afterOpen = rest[open.upperBound...]
+            guard let close = afterOpen.firstIndex(of: "}") else {
+                rest = rest[open.lowerBound...]
+                break
+            }
+            if let value = variables[String(afterOpen[..<close])] {
+                result += value
+            } else {
+                result += rest[open.lowerBound...close]
+            }
+            rest = afterOpen[afterOpen.index(after: close)...]
+            guard result.utf8.count <= Self.maximumSubstitutedLength else { break }
+        }
+        result += rest
+        guard result.utf8.count <= Self.maximumSubstitutedLength else {
+            throw LogFormatError(file: file, line: number, message: "line is over "
+                                     + "\(Self.maximumSubstitutedLength >> 10) KiB once its ${…} variables are substituted")
+        }
+        return String(result)
     }
 
     /// Words split at white space; `"…"` keeps its spaces and `\"` inside it is a quote.

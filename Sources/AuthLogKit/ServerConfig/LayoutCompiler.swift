@@ -44,8 +44,10 @@ struct LayoutCompiler {
                 var (regex, field) = Self.regex(for: value, context: context, hasRequest: hasRequest, captured: captured)
                 if field == .user, context == .bare, !(layout.literal(at: index + 1) ?? "").hasPrefix(" [") {
                     // Unquoted and not before CLF's " [time]": a user name with a space in it
-                    // could shift the fields after it, so it is read as one word.
-                    regex = "(?<user>[^ \"]*+)"
+                    // could shift the fields after it, so it is read as one word. Up to any
+                    // white space: a tab-separated layout's user is followed by a tab (both
+                    // servers escape a control character in the name itself).
+                    regex = "(?<user>[^\\s\"]*+)"
                 }
                 parts.append(regex)
                 if let field {

@@ -6,6 +6,12 @@ import Foundation
 /// including file's directory). Every other directive and block is passed over.
 struct NginxConfigReader {
     var configuration = ServerConfiguration()
+    /// Every file read for this configuration, the main one too.
+    var files: ServerConfiguration.FilesRead
+
+    init(files: ServerConfiguration.FilesRead = .init()) {
+        self.files = files
+    }
 
     /// A word of the configuration, unquoted, with the line it starts on.
     struct Token {
@@ -69,7 +75,17 @@ struct NginxConfigReader {
             }
             for included in ServerConfiguration.expand(pattern, relativeTo: directory) {
                 // mime.types and the like hold no log directives; reading them is harmless.
-                guard let text = try? ServerConfiguration.readText(included) else { continue }
+                // One that cannot be read, or is no regular file, is passed over; one already
+                // read adds nothing (nginx's reading depends on nothing but the text).
+                let text: String?
+                do {
+                    text = try files.text(of: included)
+                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
+                    throw error
+                } catch {
+                    continue
+                }
+                guard let text else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         default:
@@ -84,7 +100,9 @@ struct NginxConfigReader {
     }
 
     /// nginx's lexical rules: `#` comments to the end of the line, words split by white space,
-    /// `'…'` and `"…"` strings with backslash escapes, and `;`, `{`, `}` as tokens of their own.
+    /// `'…'` and `"…"` strings, and `;`, `{`, `}` as tokens of their own. A backslash keeps the
+    /// character after it from ending a word or string; then, as `ngx_conf_read_token` does,
+    /// each word and string is unescaped (see `unescaped`).
     static func tokens(_ text: String) -> [Token] {
         var tokens: [Token] = []
         var line = 1
@@ -92,7 +110,7 @@ struct NginxConfigReader {
         var word = ""
         var wordLine = 1
         func flush() {
-            if !word.isEmpty { tokens.append(Token(text: word, line: wordLine, quoted: false)) }
+            if !word.isEmpty { tokens.append(Token(text: unescaped(word), line: wordLine, quoted: false)) }
             word = ""
         }
         while let scalar = scalars.popFirst() {
@@ -109,24 +127,52 @@ struct NginxConfigReader {
                 tokens.append(Token(text: String(scalar), line: line, quoted: false))
             case "'" where word.isEmpty, "\"" where word.isEmpty:
                 let start = line
-                var value = ""
+                var raw = ""
                 while let next = scalars.popFirst(), next != scalar {
                     if next == "\n" { line += 1 }
-                    if next == "\\", let escaped = scalars.first, escaped == scalar || escaped == "\\" {
-                        // nginx keeps other backslashes: "\x" is two characters.
-                        value.unicodeScalars.append(escaped)
-                        scalars.removeFirst()
-                        continue
+                    raw.unicodeScalars.append(next)
+                    if next == "\\", let escaped = scalars.popFirst() {
+                        if escaped == "\n" { line += 1 }
+                        raw.unicodeScalars.append(escaped)
                     }
-                    value.unicodeScalars.append(next)
                 }
-                tokens.append(Token(text: value, line: start, quoted: true))
+                tokens.append(Token(text: unescaped(raw), line: start, quoted: true))
             default:
                 if word.isEmpty { wordLine = line }
                 word.unicodeScalars.append(scalar)
+                if scalar == "\\", let escaped = scalars.popFirst() {
+                    if escaped == "\n" { line += 1 }
+                    word.unicodeScalars.append(escaped)
+                }
             }
         }
         flush()
         return tokens
+    }
+
+    /// nginx's unescaping of a word or string: `\t`, `\r`, `\n` are the control characters,
+    /// `\"`, `\'` and `\\` the character itself, in either quote style and outside quotes;
+    /// any other backslash is kept (`\.` in a location regex is two characters).
+    static func unescaped(_ raw: String) -> String {
+        guard raw.unicodeScalars.contains("\\") else { return raw }
+        var result = String.UnicodeScalarView()
+        var scalars = raw.unicodeScalars[...]
+        while let scalar = scalars.popFirst() {
+            guard scalar == "\\", let next = scalars.first else {
+                result.append(scalar)
+                continue
+            }
+            switch next {
+            case "t": result.append("\t")
+            case "r": result.append("\r")
+            case "n": result.append("\n")
+            case "\"", "'", "\\": result.append(next)
+            default:
+                result.append(scalar)
+                continue
+            }
+            scalars.removeFirst()
+        }
+        return String(result)
     }
 }

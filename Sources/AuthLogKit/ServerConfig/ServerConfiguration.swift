@@ -5,6 +5,12 @@ import Darwin
 #endif
 import Foundation
 
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
+
 /// What authlog takes from a web server's configuration: the log formats it defines and
 /// which file each access log is written in which format.
 public struct ServerConfiguration: Sendable {
@@ -48,14 +54,15 @@ public struct ServerConfiguration: Sendable {
 
     /// Reads a configuration file, nginx's or Apache's, told apart by its directives.
     public static func read(file path: String) throws(LogFormatError) -> ServerConfiguration {
-        let text = try readText(path)
+        var files = FilesRead()
+        guard let text = try files.text(of: path) else { return ServerConfiguration() }
         if ApacheConfigReader.looksLikeApache(text) {
-            var reader = ApacheConfigReader(root: path)
+            var reader = ApacheConfigReader(root: path, files: files)
             try reader.read(file: path, text: text)
             reader.assignErrorLogFormats()
             return reader.configuration
         }
-        var reader = NginxConfigReader()
+        var reader = NginxConfigReader(files: files)
         try reader.read(file: path, text: text, depth: 0)
         return reader.configuration
     }
@@ -66,14 +73,94 @@ public struct ServerConfiguration: Sendable {
 
     static let maximumFileSize = 4 << 20
 
+    /// The files one configuration reads, so that none is read twice in the same context
+    /// and their number is bounded: `include` fan-out (a.conf includes b.conf a hundred
+    /// times, b.conf c.conf a hundred times, …) is otherwise exponential.
+    struct FilesRead {
+        /// A file as the kernel knows it: a symbolic link and its target are one file.
+        struct Identity: Hashable {
+            var device: UInt64
+            var inode: UInt64
+            /// What the reader's result depends on besides the text (Apache's scope and
+            /// variables); the same file read in another context is read again.
+            var context: String
+        }
+        private var seen: Set<Identity> = []
+        private(set) var count = 0
+        static let maximumCount = 1000
+
+        /// The text of `path`, or nil when it was already read in `context`. Throws when
+        /// the file cannot be read (is no regular file, is over 4 MiB) or is one too many.
+        mutating func text(of path: String, context: String = "") throws(LogFormatError) -> String? {
+            // Known before the file is read: a file included over and over is not read over and over.
+            guard let text = try ServerConfiguration.readRegularFile(path, unless: { device, inode in
+                !seen.insert(Identity(device: device, inode: inode, context: context)).inserted
+            }) else { return nil }
+            count += 1
+            guard count <= Self.maximumCount else {
+                throw FilesRead.tooMany(path)
+            }
+            return text
+        }
+
+        static func tooMany(_ path: String) -> LogFormatError {
+            LogFormatError(file: path, line: 0, message: "more than \(maximumCount) server configuration files "
+                               + "read (includes fanning out?); stopped at this one")
+        }
+
+        /// Whether an error is the one about too many files, which an include that skips
+        /// unreadable files must still pass on.
+        static func isTooMany(_ error: LogFormatError) -> Bool {
+            error.message.hasPrefix("more than \(maximumCount) server configuration files")
+        }
+    }
+
     static func readText(_ path: String) throws(LogFormatError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LogFormatError(file: path, line: 0, message: "cannot read server configuration: \(String(cString: strerror(errno)))")
+        // Never nil: no file is skipped.
+        try readRegularFile(path, unless: { _, _ in false }) ?? ""
+    }
+
+    /// Reads a regular file of at most 4 MiB. Opened without blocking and checked on the
+    /// descriptor (symbolic links followed, as admins link sites-enabled/ to sites-available/):
+    /// a device (`include /dev/zero;`) never ends and a FIFO or `/dev/stdin` would wait for a
+    /// writer or swallow the log piped to `authlog scan -`; neither is read at all. Nil, unread,
+    /// when `skip` says so of the file's device and inode.
+    static func readRegularFile(_ path: String, unless skip: (_ device: UInt64, _ inode: UInt64) -> Bool)
+        throws(LogFormatError) -> String? {
+        func failure(_ message: String) -> LogFormatError {
+            LogFormatError(file: path, line: 0, message: message)
         }
-        guard data.count <= maximumFileSize else {
-            throw LogFormatError(file: path, line: 0, message: "server configuration is \(data.count) bytes; the limit is 4 MiB")
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw failure("cannot read server configuration: \(String(cString: strerror(errno)))")
         }
-        return String(decoding: data, as: UTF8.self)
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw failure("cannot read server configuration: \(String(cString: strerror(errno)))")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw failure("server configuration is not a regular file (a device, FIFO, socket or directory)")
+        }
+        if skip(UInt64(status.st_dev), UInt64(status.st_ino)) { return nil }
+        // At most one chunk past the limit is read, whatever st_size says (a file can grow
+        // while read).
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= maximumFileSize {
+            let got = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot read server configuration: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { break }
+            bytes += chunk[..<got]
+        }
+        let filled = bytes.count
+        guard filled <= maximumFileSize else {
+            throw failure("server configuration is over 4 MiB, the limit")
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The files an `include` names: a glob, relative to `directory` unless absolute,
