@@ -147,6 +147,29 @@ struct JournalTests {
         }
     }
 
+    // Defect: libsystemd was told to give fields whole (threshold 0), so a small compressed
+    // field could decompress to hundreds of megabytes and be escaped six bytes a byte before
+    // the line limit dropped it. Now no field is read much past the limit: a message longer
+    // than --max-line is one too-long line, and the entries after it are read as ever.
+    @Test func aJournalMessageOverTheLineLimitIsSkippedAndTheNextEntryRead() throws {
+        let root = try sandbox()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let file = root.appendingPathComponent("journal/system.journal")
+        // Compressible (journal-remote compresses fields this long): 2 MiB of one request line.
+        let huge = #"203.0.113.9 - admin [20/Nov/2026:06:25:14 +0000] "GET /"# + String(repeating: "a", count: 2 << 20)
+            + #" HTTP/1.1" 401 179 "-" "curl/8.5.0""#
+        try JournalFixture.write([JournalFixture.Entry(unit: "nginx.service", program: "nginx", huge)]
+                                 + JournalFixture.webServer, to: file)
+        let result = try cli.run(["scan", "--journal", "--journal-file", file.path, "-o", "json", "--no-requests",
+                                  "--max-line", "65536"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let files = try #require(report["files"] as? [[String: Any]])
+        let skipped = try #require(files.first?["skipped_by"] as? [String: Int])
+        #expect(skipped["too-long"] == 1)
+        #expect(files.first?["events"] as? Int == Self.webServerEvents.count)
+    }
+
     @Test func journalOptionsAreCheckedBeforeAnythingIsRead() throws {
         for (arguments, says) in [
             (["scan", "-u", "nginx"], "need --journal"),

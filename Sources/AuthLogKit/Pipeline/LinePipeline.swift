@@ -120,26 +120,22 @@ struct LinePipeline: Sendable {
                                             worker: WorkerState, into sink: inout Sink) -> TaskOutcome {
         var outcome = TaskOutcome()
         // The first block decides the format, then starts the line reader.
-        var sample = [UInt8](repeating: 0, count: FormatChoice.sampleSize)
-        var sampled = 0
         var sampleError: InputError? = nil
-        sample.withUnsafeMutableBytes { buffer in
-            while sampled < buffer.count {
-                do throws(InputError) {
-                    let count = try source.read(into: buffer.baseAddress! + sampled, count: buffer.count - sampled)
-                    if count == 0 { break }
-                    sampled += count
-                } catch {
-                    sampleError = error
-                    break
-                }
+        // A read error ends the sample; it is reported after the lines read before it.
+        let detection = DetectionSample(maxLineLength: options.maxLineLength) { buffer, count, _ -> Int in
+            guard sampleError == nil else { return 0 }
+            do throws(InputError) { return try source.read(into: buffer, count: count) } catch {
+                sampleError = error
+                return 0
             }
         }
+        let sample = detection.bytes
+        let sampled = sample.count
         let chosen: FormatChoice.Chosen
-        switch sample.withUnsafeBytes({ raw in
+        switch detection.window.withUnsafeBytes({ window in
             FormatChoice(patterns: patterns, formatOverride: options.formatOverride,
                          formatsByPath: options.formatsByPath)
-                .choose(sample: UnsafeRawBufferPointer(rebasing: raw[..<sampled]), input: input)
+                .choose(sample: window, input: input)
         }) {
         case .success(let value): chosen = value
         case .failure(let failure):

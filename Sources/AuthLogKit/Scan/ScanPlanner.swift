@@ -69,14 +69,19 @@ struct ScanPlanner {
             return .success(PlannedInput(input: input, source: .stream(gzip: false), held: HeldDescriptor(descriptor)))
         }
         defer { close(descriptor) }
-        var sample = [UInt8](repeating: 0, count: FormatChoice.sampleSize)
-        let sampled = sample.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        if sampled < 0 {
-            return .failure(UnscannedInput(path: input.path, reason: String(cString: strerror(errno)), isError: true))
+        let sample: DetectionSample
+        do throws(InputError) {
+            sample = try DetectionSample(maxLineLength: options.maxLineLength, seekable: true) { buffer, count, offset throws(InputError) in
+                let got = pread(descriptor, buffer, count, off_t(offset))
+                if got < 0 { throw InputError(message: String(cString: strerror(errno))) }
+                return got
+            }
+        } catch {
+            return .failure(UnscannedInput(path: input.path, reason: error.message, isError: true))
         }
-        let gzip = sampled >= 2 && sample[0] == 0x1F && sample[1] == 0x8B
+        let gzip = sample.bytes.count >= 2 && sample.bytes[0] == 0x1F && sample.bytes[1] == 0x8B
         guard !gzip else { return .success(PlannedInput(input: input, source: .stream(gzip: true), isRegularFile: true)) }
-        switch chooseFormat(sample: sample, count: sampled, input: input) {
+        switch chooseFormat(sample: sample.window, count: sample.window.count, input: input) {
         case .success(let chosen):
             guard let format = chosen.format else {
                 // empty: nothing to split
