@@ -39,7 +39,10 @@ public final class Journal {
         let result: Int32
         switch files {
         case .local:
-            result = sd_journal_open(&opened, Int32(SD_JOURNAL_LOCAL_ONLY))
+            // The system's journal only: with journald's default SplitMode=uid, what a login
+            // user writes (`logger -t nginx …`, to forge a web server's line) is in that
+            // user's own journal file, which this leaves out.
+            result = sd_journal_open(&opened, Int32(SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM))
         case .directory(let path):
             result = sd_journal_open_directory(&opened, path, 0)
         case .files(let paths):

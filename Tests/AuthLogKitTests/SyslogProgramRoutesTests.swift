@@ -78,6 +78,17 @@ import Testing
         #expect(outcome.events.map(\.ip) == ["192.0.2.1", "192.0.2.2"])
     }
 
+    // The host in `wordpress(HOST)` is the client's Host header: a hint in it ("nginx") must
+    // not make nginx's formats read the line, nor every Host make a new cache entry.
+    @Test func theHostInAWordPressTagChoosesNoFormat() throws {
+        let message = "2026/11/20 06:25:14 [error] 12#12: *4 user \"admin\" was not found in \"/etc/nginx/.htpasswd\", "
+            + "client: 192.0.2.9, server: example.com, request: \"GET /admin/ HTTP/1.1\", host: \"example.com\""
+        let lines = (1...20).map { "\(Self.head) wordpress(nginx\($0).example.com)[1234]: \(message)" }
+            + ["\(Self.head) wordpress(www.example.com)[1234]: Authentication failure for admin from 192.0.2.1"]
+        let outcome = try scan(lines.joined(separator: "\n") + "\n", name: "auth.log")
+        #expect(outcome.events.map(\.format) == ["wp-fail2ban"])
+    }
+
     // Defect: a layout derived from the admin's configuration has no path hints, so a line it
     // wrote through syslog (`access_log syslog:… main;`) under nginx's name found no format.
     @Test func aDerivedLayoutWrittenThroughSyslogIsRead() throws {

@@ -153,7 +153,10 @@ final class LineClassifier {
     }
 
     private func wrappedSelector(program: UnsafeRawBufferPointer?, routes: WrappedProgramRoutes) -> RuleSelector? {
-        let name = program ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        var name = program ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        // `wordpress(HOST)`: the part in parentheses is the request's Host header, the
+        // client's text. It neither chooses formats nor makes each line a new name.
+        if let open = name.firstIndex(of: UInt8(ascii: "(")) { name = UnsafeRawBufferPointer(rebasing: name[..<open]) }
         for entry in recentPrograms where entry.name.elementsEqual(name) { return entry.selector }
         let formats = routes.formats(forProgram: name)
         let chosen: RuleSelector
