@@ -39,18 +39,7 @@ extension FollowSession {
                 descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
             }
             _ = poll(&descriptors, nfds_t(descriptors.count), timeout)
-            for signal in SignalPipe.drain(signals) {
-                switch signal {
-                case SIGUSR1, SIGHUP:
-                    output?.summary(aggregate, final: false)
-                default:
-                    executor?.shutDown()
-                    report(input.finish(into: &sinks), skipsOf: input)
-                    reportSkipTotals()
-                    output?.summary(aggregate, final: true)
-                    return
-                }
-            }
+            guard answerSignals(signals, input: input) else { return }
             source.process()
             readAvailable(from: source, into: input)
             executor?.poll()

@@ -24,19 +24,7 @@ extension FollowSession {
                 descriptors.append(pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0))
             }
             _ = poll(&descriptors, nfds_t(descriptors.count), Int32(timeout * 1000))
-            for signal in SignalPipe.drain(signals) {
-                switch signal {
-                case SIGUSR1, SIGHUP:
-                    output?.summary(aggregate, final: false)
-                default:
-                    // Nothing waiting is started now, and nothing started outlives us.
-                    executor?.shutDown()
-                    report(input.finish(into: &sinks), skipsOf: input)
-                    reportSkipTotals()
-                    output?.summary(aggregate, final: true)
-                    return
-                }
-            }
+            guard answerSignals(signals, input: input) else { return }
             if inputOpen, descriptors[1].revents != 0 {
                 inputOpen = readAvailable(into: input)
                 if !inputOpen { report(input.finish(into: &sinks), skipsOf: input) }
@@ -57,6 +45,26 @@ extension FollowSession {
         guard got > 0 else { return false }
         let warning = readBuffer.withUnsafeBytes { input.consume(UnsafeRawBufferPointer(rebasing: $0[..<got]), into: &sinks) }
         report(warning, skipsOf: input)
+        return true
+    }
+
+    /// Answers the signals waiting on the signal pipe: SIGUSR1 and SIGHUP print the overview;
+    /// any other ends the session, after what `input` still holds and the final overview.
+    /// False when the session must end.
+    func answerSignals(_ signals: Int32, input: PipeTail) -> Bool {
+        for signal in SignalPipe.drain(signals) {
+            switch signal {
+            case SIGUSR1, SIGHUP:
+                output?.summary(aggregate, final: false)
+            default:
+                // Nothing waiting is started now, and nothing started outlives us.
+                executor?.shutDown()
+                report(input.finish(into: &sinks), skipsOf: input)
+                reportSkipTotals()
+                output?.summary(aggregate, final: true)
+                return false
+            }
+        }
         return true
     }
 

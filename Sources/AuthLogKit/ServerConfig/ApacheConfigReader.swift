@@ -143,15 +143,7 @@ struct ApacheConfigReader {
                 // One that cannot be read, or is no regular file, is passed over. One already
                 // read is read again only where it could mean something else: in another
                 // virtual host or under other variables.
-                let text: String?
-                do {
-                    text = try files.text(of: included, context: includeContext)
-                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
-                    throw error
-                } catch {
-                    continue
-                }
-                guard let text else { continue }
+                guard let text = try files.includedText(of: included, context: includeContext) else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         case "define":

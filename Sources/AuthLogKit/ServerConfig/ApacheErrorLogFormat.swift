@@ -220,20 +220,8 @@ public enum ApacheErrorLogFormat {
                     written.unicodeScalars.append(next)
                     scalars.removeFirst()
                 }
-                var argument: String? = nil
-                if scalars.first == "{" {
-                    scalars.removeFirst()
-                    var text = ""
-                    while let next = scalars.first, next != "}" {
-                        text.unicodeScalars.append(next)
-                        scalars.removeFirst()
-                    }
-                    guard scalars.popFirst() == "}" else {
-                        throw LogFormatError(file: file, line: line, message: "ErrorLogFormat: '%{\(text)' has no closing '}'")
-                    }
-                    argument = text
-                    written += "{\(text)}"
-                }
+                let argument = try ApacheLogFormat.braceArgument(&scalars, written: &written, directive: "ErrorLogFormat",
+                                                                 file: file, line: line)
                 guard let letter = scalars.popFirst(), letter.isASCII, letter.properties.isAlphabetic else {
                     throw LogFormatError(file: file, line: line,
                                          message: "ErrorLogFormat: '\(written)' is not an item (a letter such as %t or %M comes after '%')")

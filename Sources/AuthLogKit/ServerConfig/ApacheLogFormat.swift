@@ -35,20 +35,7 @@ public enum ApacheLogFormat {
                 written.unicodeScalars.append(next)
                 scalars.removeFirst()
             }
-            var argument: String? = nil
-            if scalars.first == "{" {
-                scalars.removeFirst()
-                var text = ""
-                while let next = scalars.first, next != "}" {
-                    text.unicodeScalars.append(next)
-                    scalars.removeFirst()
-                }
-                guard scalars.popFirst() == "}" else {
-                    throw LogFormatError(file: file, line: line, message: "LogFormat: '%{\(text)' has no closing '}'")
-                }
-                argument = text
-                written += "{\(text)}"
-            }
+            let argument = try braceArgument(&scalars, written: &written, directive: "LogFormat", file: file, line: line)
             guard let letter = scalars.popFirst(), letter.properties.isAlphabetic, letter.isASCII else {
                 throw LogFormatError(file: file, line: line,
                                      message: "LogFormat: '\(written)' is not a directive (a letter such as %h or %>s comes after '%')")
@@ -88,6 +75,25 @@ public enum ApacheLogFormat {
     }
 
     /// `%{format}t`: strftime formats authlog reads as a time; `sec`, `msec`… are numbers.
+    /// `{ARGUMENT}` after `%` and its modifiers (`%{User-Agent}i`, `%{cu}t`), taken from
+    /// `scalars` and added to `written`; nil when the item has none. Shared by `LogFormat` and
+    /// `ErrorLogFormat`, whose items are written alike.
+    static func braceArgument(_ scalars: inout ArraySlice<Unicode.Scalar>, written: inout String, directive: String,
+                              file: String, line: Int) throws(LogFormatError) -> String? {
+        guard scalars.first == "{" else { return nil }
+        scalars.removeFirst()
+        var text = ""
+        while let next = scalars.first, next != "}" {
+            text.unicodeScalars.append(next)
+            scalars.removeFirst()
+        }
+        guard scalars.popFirst() == "}" else {
+            throw LogFormatError(file: file, line: line, message: "\(directive): '%{\(text)' has no closing '}'")
+        }
+        written += "{\(text)}"
+        return text
+    }
+
     static func timeValue(_ argument: String) -> LogLayout.Value {
         var format = argument
         for prefix in ["begin:", "end:"] where format.hasPrefix(prefix) { format.removeFirst(prefix.count) }

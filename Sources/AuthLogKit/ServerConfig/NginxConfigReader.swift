@@ -77,15 +77,7 @@ struct NginxConfigReader {
                 // mime.types and the like hold no log directives; reading them is harmless.
                 // One that cannot be read, or is no regular file, is passed over; one already
                 // read adds nothing (nginx's reading depends on nothing but the text).
-                let text: String?
-                do {
-                    text = try files.text(of: included)
-                } catch where ServerConfiguration.FilesRead.isTooMany(error) {
-                    throw error
-                } catch {
-                    continue
-                }
-                guard let text else { continue }
+                guard let text = try files.includedText(of: included) else { continue }
                 try read(file: included, text: text, depth: depth + 1)
             }
         default:

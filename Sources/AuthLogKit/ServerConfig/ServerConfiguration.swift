@@ -110,6 +110,18 @@ public struct ServerConfiguration: Sendable {
 
         /// Whether an error is the one about too many files, which an include that skips
         /// unreadable files must still pass on.
+        /// An included file's text, nil for one that cannot be read (passed over, as the
+        /// servers pass over an include they cannot use); only too many files is an error.
+        mutating func includedText(of path: String, context: String = "") throws(LogFormatError) -> String? {
+            do {
+                return try text(of: path, context: context)
+            } catch where Self.isTooMany(error) {
+                throw error
+            } catch {
+                return nil
+            }
+        }
+
         static func isTooMany(_ error: LogFormatError) -> Bool {
             error.message.hasPrefix("more than \(maximumCount) server configuration files")
         }
