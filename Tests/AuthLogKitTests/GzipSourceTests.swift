@@ -167,4 +167,25 @@ import Testing
         let same = Self.readAll(whole, piece: 333).bytes == archive
         #expect(same)
     }
+
+    /// Attacker-controlled archives: any flipped byte ends in a clean read of the same bytes
+    /// (a header byte nobody checks: time, OS) or an error, never a hang, a crash or other bytes.
+    @Test(arguments: [1, 4096, Int.max])
+    func anyFlippedByteEndsInTheSameBytesOrAnError(maxRead: Int) throws {
+        let log = ArchiveAndChunkTests.accessLog(lines: 400)
+        let archive = try Self.gzipped(log)
+        for position in stride(from: 0, to: archive.count, by: max(1, archive.count / 300)) {
+            for flip: UInt8 in [0x01, 0x80, 0xFF] {
+                var damaged = archive
+                damaged[position] ^= flip
+                let (bytes, error) = Self.readAll(try GzipSource(wrapping: MemorySource(damaged, maxRead: maxRead)), piece: 777)
+                if error == nil {
+                    let same = bytes == Array(log.utf8)
+                    #expect(same, "byte \(position) ^ \(flip): read cleanly, \(bytes.count) bytes that are not the log")
+                } else {
+                    #expect(error!.hasPrefix("corrupt gzip data") || error!.hasPrefix("truncated gzip data"), "\(error!)")
+                }
+            }
+        }
+    }
 }
