@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import AuthLogKit
 
-/// Rotated archives are read through zlib, and large files are cut into chunks scanned in
+/// Rotated archives are read through ISA-L (zlib for the headers it refuses), and large files are cut into chunks scanned in
 /// parallel: neither may lose, duplicate or misnumber a line.
 @Suite struct ArchiveAndChunkTests {
     static func accessLine(_ index: Int, status: Int) -> String {

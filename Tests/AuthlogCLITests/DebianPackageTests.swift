@@ -57,7 +57,7 @@ import Testing
 
     // Packaging item 4: there was no package.
     @Test(.enabled(if: available || inCI, "needs AUTHLOG_DEB or .build/release/authlog (CI=true makes this a failure)"))
-    func packageDependsOnlyOnPCRE2ZlibSystemdAndTheCLibrariesAndShipsEverything() throws {
+    func packageDependsOnlyOnPCRE2ISALZlibSystemdAndTheCLibrariesAndShipsEverything() throws {
         let deb = try Self.package.get()
         #expect(deb.lastPathComponent.hasPrefix("authlog_") && deb.lastPathComponent.hasSuffix("_amd64.deb"))
         let info = try ExternalTool.run("/usr/bin/dpkg-deb", ["-f", deb.path, "Package", "Version", "Architecture", "Depends"])
@@ -66,8 +66,8 @@ import Testing
         #expect(info.stdout.contains("Architecture: amd64\n"))
         let depends = try #require(info.stdout.split(separator: "\n").first { $0.hasPrefix("Depends: ") })
         let packages = Set(depends.dropFirst("Depends: ".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        // libsystemd0: --journal reads the journal through libsystemd.
-        #expect(packages == ["libc6", "libgcc-s1", "libstdc++6", "libpcre2-8-0", "zlib1g", "libsystemd0"], "\(depends)")
+        // libsystemd0: --journal reads the journal through libsystemd; libisal2: ISA-L inflates the .gz archives.
+        #expect(packages == ["libc6", "libgcc-s1", "libstdc++6", "libpcre2-8-0", "libisal2", "zlib1g", "libsystemd0"], "\(depends)")
 
         let contents = try ExternalTool.run("/usr/bin/dpkg-deb", ["-c", deb.path]).stdout
         for path in ["./usr/bin/authlog", "./usr/share/man/man1/authlog.1.gz", "./usr/share/man/man1/authlog.scan.1.gz",
@@ -92,11 +92,11 @@ import Testing
         let libraries = try ExternalTool.run("/usr/bin/ldd", [binary]).stdout
         #expect(!libraries.contains("libswift"), "\(libraries)")
         #expect(!libraries.contains("/opt/swift"), "\(libraries)")
-        // Only what the package's Depends provide: libpcre2-8-0, zlib1g, libstdc++6, libgcc-s1, libc6,
+        // Only what the package's Depends provide: libpcre2-8-0, libisal2, zlib1g, libstdc++6, libgcc-s1, libc6,
         // and libsystemd0 with the libraries it depends on itself (ldd lists those too).
         let needed = Set(libraries.split(separator: "\n").compactMap { $0.split(separator: " ").first }
             .map(String.init).filter { $0.hasPrefix("lib") })
-        #expect(needed.isSubset(of: ["libpcre2-8.so.0", "libz.so.1", "libstdc++.so.6", "libgcc_s.so.1", "libm.so.6", "libc.so.6",
+        #expect(needed.isSubset(of: ["libpcre2-8.so.0", "libisal.so.2", "libz.so.1", "libstdc++.so.6", "libgcc_s.so.1", "libm.so.6", "libc.so.6",
                                      "libsystemd.so.0", "libcap.so.2", "libgcrypt.so.20", "libgpg-error.so.0", "liblz4.so.1",
                                      "liblzma.so.5", "libzstd.so.1"]),
                 "\(needed.sorted())")
