@@ -133,6 +133,29 @@ static inline unsigned scalar_buckets(const authlog_multi_literal *set, const un
 }
 
 #if AUTHLOG_HAS_AVX2_PATH
+// The buckets that may start at each of the 32 positions haystack[0, 32): zero for none.
+__attribute__((target("avx2")))
+static inline __m256i candidates32(const __m256i *low, const __m256i *high, size_t fingerprint,
+                                   const unsigned char *haystack) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F);
+    __m256i candidates = _mm256_set1_epi8((char)0xFF);
+    for (size_t j = 0; j < fingerprint; j++) {
+        __m256i chunk = _mm256_loadu_si256((const __m256i *)(haystack + j));
+        __m256i lo = _mm256_and_si256(chunk, nibble);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(chunk, 4), nibble);
+        candidates = _mm256_and_si256(candidates, _mm256_and_si256(_mm256_shuffle_epi8(low[j], lo),
+                                                                   _mm256_shuffle_epi8(high[j], hi)));
+    }
+    return candidates;
+}
+
+__attribute__((target("avx2")))
+static inline uint64_t nonzero_bytes(__m256i vector) {
+    return (uint32_t)~_mm256_movemask_epi8(_mm256_cmpeq_epi8(vector, _mm256_setzero_si256()));
+}
+
+// 64 positions a round, tested once for any candidate: on an access log most rounds have
+// none (measured 1.2-1.3x faster than 32 a round on the corpus's access logs).
 __attribute__((target("avx2")))
 static size_t find_avx2(const authlog_multi_literal *set, const unsigned char *haystack, size_t length, size_t *resume) {
     const size_t f = set->fingerprint;
@@ -141,21 +164,16 @@ static size_t find_avx2(const authlog_multi_literal *set, const unsigned char *h
         low[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)set->low[j]));
         high[j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)set->high[j]));
     }
-    const __m256i nibble = _mm256_set1_epi8(0x0F);
     size_t i = 0;
-    // Position i + 31 reads up to byte i + 31 + f - 1: every load stays inside the haystack.
-    for (; i + 32 + f - 1 <= length; i += 32) {
-        __m256i candidates = _mm256_set1_epi8((char)0xFF);
-        for (size_t j = 0; j < f; j++) {
-            __m256i chunk = _mm256_loadu_si256((const __m256i *)(haystack + i + j));
-            __m256i lo = _mm256_and_si256(chunk, nibble);
-            __m256i hi = _mm256_and_si256(_mm256_srli_epi16(chunk, 4), nibble);
-            candidates = _mm256_and_si256(candidates, _mm256_and_si256(_mm256_shuffle_epi8(low[j], lo),
-                                                                       _mm256_shuffle_epi8(high[j], hi)));
-        }
-        unsigned mask = ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(candidates, _mm256_setzero_si256()));
+    // Position i + 63 reads up to byte i + 63 + f - 1: every load stays inside the haystack.
+    for (; i + 64 + f - 1 <= length; i += 64) {
+        __m256i first = candidates32(low, high, f, haystack + i);
+        __m256i second = candidates32(low, high, f, haystack + i + 32);
+        __m256i any = _mm256_or_si256(first, second);
+        if (_mm256_testz_si256(any, any)) continue;
+        uint64_t mask = nonzero_bytes(first) | nonzero_bytes(second) << 32;
         while (mask) {
-            unsigned bit = (unsigned)__builtin_ctz(mask);
+            unsigned bit = (unsigned)__builtin_ctzll(mask);
             mask &= mask - 1;
             size_t at = i + bit;
             if (verify(set, haystack, length, at, scalar_buckets(set, haystack + at))) return at;
