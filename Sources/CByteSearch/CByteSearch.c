@@ -9,20 +9,6 @@ const void *authlog_memrchr(const void *bytes, int byte, size_t length) {
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-// Bits i set where bytes[i] == '\n' and where bytes[i] == 0, for 64 bytes loaded once.
-static inline void newline_and_nul_masks64(const unsigned char *bytes, uint64_t *newlines, uint64_t *nuls) {
-    const __m128i newline = _mm_set1_epi8('\n');
-    const __m128i zero = _mm_setzero_si128();
-    uint64_t n = 0, z = 0;
-    for (int part = 0; part < 4; part++) {
-        __m128i chunk = _mm_loadu_si128((const __m128i *)(bytes + 16 * part));
-        n |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, newline)) << (16 * part);
-        z |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, zero)) << (16 * part);
-    }
-    *newlines = n;
-    *nuls = z;
-}
-
 // Bit i set iff bytes[i] == '\n', for 64 bytes.
 static inline uint64_t newline_mask64(const unsigned char *bytes) {
     const __m128i newline = _mm_set1_epi8('\n');
@@ -33,16 +19,6 @@ static inline uint64_t newline_mask64(const unsigned char *bytes) {
     return m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
 }
 #else
-static inline void newline_and_nul_masks64(const unsigned char *bytes, uint64_t *newlines, uint64_t *nuls) {
-    uint64_t n = 0, z = 0;
-    for (int i = 0; i < 64; i++) {
-        n |= (uint64_t)(bytes[i] == '\n') << i;
-        z |= (uint64_t)(bytes[i] == 0) << i;
-    }
-    *newlines = n;
-    *nuls = z;
-}
-
 static inline uint64_t newline_mask64(const unsigned char *bytes) {
     uint64_t mask = 0;
     for (int i = 0; i < 64; i++) mask |= (uint64_t)(bytes[i] == '\n') << i;
@@ -57,64 +33,47 @@ size_t authlog_count_newlines(const unsigned char *bytes, size_t length) {
     return count;
 }
 
-// Notes the line starting at `start` (relative to the scan's bytes) as holding a NUL, once,
-// with the number of newlines before it.
-static inline void note_binary(authlog_line_stats *stats, int64_t start, size_t newlines_before,
-                               int64_t *binary_lines, size_t binary_capacity, int64_t *last_noted) {
-    if (start == *last_noted) return;
-    *last_noted = start;
-    if (stats->binary < binary_capacity) {
-        binary_lines[2 * stats->binary] = start;
-        binary_lines[2 * stats->binary + 1] = (int64_t)newlines_before;
-    }
-    stats->binary++;
-}
-
-static inline void note_overlong(authlog_line_stats *stats, int64_t start, int64_t end,
-                                 int64_t *overlong_ranges, size_t capacity) {
-    if (stats->overlong < capacity) {
-        overlong_ranges[2 * stats->overlong] = start;
-        overlong_ranges[2 * stats->overlong + 1] = end;
-    }
-    stats->overlong++;
-}
-
 authlog_line_stats authlog_scan_lines(const unsigned char *bytes, size_t length, size_t run_before,
-                                      size_t max_line, int64_t *overlong_ranges, size_t capacity,
-                                      int64_t *binary_lines, size_t binary_capacity) {
-    authlog_line_stats stats = {0, 0, 0};
+                                      size_t max_line, int64_t *overlong_ranges, size_t capacity) {
+    authlog_line_stats stats = {0, 0};
     // Start of the current line, relative to `bytes` (negative: it began earlier).
     int64_t line_start = -(int64_t)run_before;
-    int64_t last_binary = INT64_MIN;
     size_t i = 0;
     for (; i + 64 <= length; i += 64) {
-        uint64_t mask, nuls;
-        newline_and_nul_masks64(bytes + i, &mask, &nuls);
-        // Rare (binary junk): each NUL's line starts after the last newline before it.
-        while (nuls) {
-            unsigned bit = (unsigned)__builtin_ctzll(nuls);
-            nuls &= nuls - 1;
-            uint64_t before = mask & ((1ull << bit) - 1);
-            int64_t start = before ? (int64_t)i + 63 - __builtin_clzll(before) + 1 : line_start;
-            note_binary(&stats, start, stats.newlines + (size_t)__builtin_popcountll(before),
-                        binary_lines, binary_capacity, &last_binary);
-        }
+        uint64_t mask = newline_mask64(bytes + i);
         if (mask == 0) continue;
         stats.newlines += (size_t)__builtin_popcountll(mask);
         // Only the first newline of a block can end a long line: the others end lines that
         // started inside this 64-byte block.
         int64_t first = (int64_t)i + __builtin_ctzll(mask);
-        if (first - line_start > (int64_t)max_line) note_overlong(&stats, line_start, first, overlong_ranges, capacity);
+        if (first - line_start > (int64_t)max_line) {
+            if (stats.overlong < capacity) {
+                overlong_ranges[2 * stats.overlong] = line_start;
+                overlong_ranges[2 * stats.overlong + 1] = first;
+            }
+            stats.overlong++;
+        }
         line_start = (int64_t)i + 63 - __builtin_clzll(mask) + 1;
     }
     for (; i < length; i++) {
-        if (bytes[i] == 0) note_binary(&stats, line_start, stats.newlines, binary_lines, binary_capacity, &last_binary);
         if (bytes[i] != '\n') continue;
         stats.newlines++;
-        if ((int64_t)i - line_start > (int64_t)max_line) note_overlong(&stats, line_start, (int64_t)i, overlong_ranges, capacity);
+        if ((int64_t)i - line_start > (int64_t)max_line) {
+            if (stats.overlong < capacity) {
+                overlong_ranges[2 * stats.overlong] = line_start;
+                overlong_ranges[2 * stats.overlong + 1] = (int64_t)i;
+            }
+            stats.overlong++;
+        }
         line_start = (int64_t)i + 1;
     }
-    if ((int64_t)length - line_start > (int64_t)max_line) note_overlong(&stats, line_start, (int64_t)length, overlong_ranges, capacity);
+    if ((int64_t)length - line_start > (int64_t)max_line) {
+        if (stats.overlong < capacity) {
+            overlong_ranges[2 * stats.overlong] = line_start;
+            overlong_ranges[2 * stats.overlong + 1] = (int64_t)length;
+        }
+        stats.overlong++;
+    }
     return stats;
 }
 

@@ -21,9 +21,12 @@ final class FileScanner {
     private let until: Int64?
     /// Lines fully counted so far in this stretch.
     private var linesCounted = 0
+    /// Start offsets of the current block's lines holding NUL bytes, in order.
+    private var binaryLineStarts: [Int] = []
+    /// The first of `binaryLineStarts` not yet counted as skipped: they are numbered by the
+    /// scan's one counting pass as it reaches them.
+    private var binaryIndex = 0
     private var overlongRanges = [Int64](repeating: 0, count: 128)
-    /// (start, newlines before it) of the lines holding NUL bytes that a count found.
-    private var binaryLines = [Int64](repeating: 0, count: 128)
     /// Set for a wrapped input (a container log, the journal): the classifier gets the inner
     /// lines; the prefilter, line numbers and skips are the outer lines'.
     private let envelope: EnvelopeReader?
@@ -93,10 +96,13 @@ final class FileScanner {
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         let end = block.count
         stats.bytes += end
+        binaryLineStarts.removeAll(keepingCapacity: true)
+        findBinaryLines(base, end)
         prefilter.startBlock()
 
         var counted = 0                   // a line start: newlines before it are counted
         var linesBeforeCounted = linesCounted
+        binaryIndex = 0
         while counted < end {
             let candidate: Range<Int>
             // A wrapped line's held part may be continued by a line holding no literal.
@@ -119,9 +125,9 @@ final class FileScanner {
             counted = min(end, candidate.upperBound + 1)
             linesBeforeCounted += 1
 
-            // NUL bytes mean binary data: the line is skipped (countLines finds those between
-            // candidates, in its pass).
-            if ByteSearch.first(0x00, in: base, from: candidate.lowerBound, to: candidate.upperBound) != nil {
+            // countLines has numbered the binary lines before the candidate.
+            if binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] == candidate.lowerBound {
+                binaryIndex += 1
                 stats.skip(.binary, line: lineNumber)
                 continue
             }
@@ -186,38 +192,43 @@ final class FileScanner {
     }
 
     /// Counts the newlines of whole lines in `bytes[from..<to]` (from a line start) and
-    /// marks the lines there holding NUL bytes (binary data) or longer than the limit as
-    /// skipped, each once, in one pass over the bytes. Returns the updated count.
+    /// marks the lines there holding NUL bytes or longer than the limit as skipped. Returns
+    /// the updated count. The binary lines cut the pass in pieces at their starts, so every
+    /// byte is still counted once (numbering them in a pass of their own counted a block's
+    /// newlines twice when it held one near its end).
     private func countLines(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, linesBefore: Int) -> Int {
+        var from = from
+        var linesBefore = linesBefore
+        while binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] < to {
+            let binaryLine = binaryLineStarts[binaryIndex]
+            binaryIndex += 1
+            linesBefore = countWholeLines(bytes, from: from, to: binaryLine, linesBefore: linesBefore)
+            stats.skip(.binary, line: linesBefore + 1)
+            from = max(from, binaryLine)  // candidates are whole lines: never behind
+        }
+        return countWholeLines(bytes, from: from, to: to, linesBefore: linesBefore)
+    }
+
+    /// `countLines` between two binary lines: newlines and overlong lines.
+    private func countWholeLines(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, linesBefore: Int) -> Int {
         guard to > from else { return linesBefore }
-        func count() -> authlog_line_stats {
-            overlongRanges.withUnsafeMutableBufferPointer { ranges in
-                binaryLines.withUnsafeMutableBufferPointer { binary in
-                    authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2,
-                                       binary.baseAddress, binary.count / 2)
-                }
-            }
-        }
-        var result = count()
-        if result.overlong > overlongRanges.count / 2 || result.binary > binaryLines.count / 2 {
-            // Rare: make room and count again.
-            overlongRanges = [Int64](repeating: 0, count: max(overlongRanges.count, Int(result.overlong) * 2))
-            binaryLines = [Int64](repeating: 0, count: max(binaryLines.count, Int(result.binary) * 2))
-            result = count()
-        }
-        var binaryStarts: [Int] = []
-        for index in 0..<Int(result.binary) {  // in order of position
-            binaryStarts.append(from + Int(binaryLines[2 * index]))
-            stats.skip(.binary, line: linesBefore + Int(binaryLines[2 * index + 1]) + 1)
+        var result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
+            authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
         }
         if result.overlong > 0 {
+            if result.overlong > overlongRanges.count / 2 {  // rare: make room and count again
+                overlongRanges = [Int64](repeating: 0, count: Int(result.overlong) * 2)
+                result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
+                    authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
+                }
+            }
             var countedTo = from
             var lines = linesBefore
             for index in 0..<Int(result.overlong) {  // in order of position
                 let start = from + Int(max(0, overlongRanges[2 * index]))
                 lines += authlog_count_newlines(bytes + countedTo, start - countedTo)
                 countedTo = start
-                if !binaryStarts.contains(start) { stats.skip(.tooLong, line: lines + 1) }
+                if !binaryLineStarts.contains(start) { stats.skip(.tooLong, line: lines + 1) }
             }
         }
         return linesBefore + Int(result.newlines)
@@ -232,5 +243,18 @@ final class FileScanner {
         linesCounted += 1
         stats.lines = linesCounted
         stats.skip(.tooLong, line: linesCounted)
+    }
+
+    /// NUL bytes mean binary data: the lines holding them are skipped, each counted once
+    /// (numbered by `countLines` as the scan passes them). The search goes on from each
+    /// NUL line's end, so a file full of binary junk costs one pass, not one per damaged line.
+    private func findBinaryLines(_ base: UnsafeRawPointer, _ end: Int) {
+        var searchFrom = 0
+        while let nul = ByteSearch.first(0x00, in: base, from: searchFrom, to: end) {
+            let lineStart = (ByteSearch.last(0x0A, in: base, from: searchFrom, to: nul) ?? (searchFrom - 1)) + 1
+            binaryLineStarts.append(lineStart)
+            guard let lineEnd = ByteSearch.first(0x0A, in: base, from: nul, to: end) else { break }
+            searchFrom = lineEnd + 1
+        }
     }
 }

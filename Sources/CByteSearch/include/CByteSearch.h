@@ -16,18 +16,14 @@ const void *authlog_memrchr(const void *bytes, int byte, size_t length);
 // (newline excluded). `run_before` is how many bytes of the current line precede `bytes`.
 // Up to `capacity` overlong lines are stored as [start, end) offsets relative to `bytes`
 // (start may be negative when the line began before `bytes`; end == length when it has not
-// ended); the return value's `overlong` says how many there were in all. In the same pass
-// the lines holding a NUL byte are found: up to `binary_capacity` are stored as [start,
-// newlines before start) pairs in `binary_lines`, each line once; `binary` counts them all.
+// ended); the return value's `overlong` says how many there were in all.
 typedef struct {
     size_t newlines;
     size_t overlong;
-    size_t binary;
 } authlog_line_stats;
 
 authlog_line_stats authlog_scan_lines(const unsigned char *bytes, size_t length, size_t run_before,
-                                      size_t max_line, int64_t *overlong_ranges, size_t capacity,
-                                      int64_t *binary_lines, size_t binary_capacity);
+                                      size_t max_line, int64_t *overlong_ranges, size_t capacity);
 
 // Number of '\n' bytes in bytes[0, length), vectorised.
 size_t authlog_count_newlines(const unsigned char *bytes, size_t length);
