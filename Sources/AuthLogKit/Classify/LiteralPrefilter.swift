@@ -8,10 +8,15 @@ import CByteSearch
 /// Literals of equal length that share their first byte (`" 401 "` and `" 403 "`) are
 /// searched together in one SIMD pass (`authlog_find_any`), which checks the first byte and
 /// a second "probe" byte the literals agree on, chosen as rare in logs as possible (the `4`
-/// of `" 40`, not the space that follows every status code).
+/// of `" 40`, not the space that follows every status code). On a CPU with AVX2 all the
+/// literals are searched in one pass instead (`MultiLiteralSearch`), which finds the same
+/// positions.
 struct LiteralPrefilter {
     /// Literals grouped for one pass each, stored back to back.
+    /// Empty when `allAtOnce` searches for every literal.
     private let groups: [(bytes: [UInt8], count: Int, length: Int, probe: Int)]
+    /// Set on a CPU with AVX2: one pass for all literals, in the slot after the groups'.
+    private let allAtOnce: MultiLiteralSearch?
     /// Offset of the next occurrence of each group at or after the search position, or
     /// `Int.max` when there is none left in the block; `-1` when not yet searched.
     private var nextHit: [Int]
@@ -19,10 +24,12 @@ struct LiteralPrefilter {
     /// Also a candidate: a line that names a user (see `authlog_find_named_user`).
     private let namedUsers: Bool
 
-    init(literals: [[UInt8]], namedUsers: Bool = false) {
+    init(literals: [[UInt8]], namedUsers: Bool = false, searchAllAtOnce: Bool = true) {
         self.namedUsers = namedUsers
+        let literals = literals.filter { !$0.isEmpty }
+        self.allAtOnce = searchAllAtOnce ? MultiLiteralSearch.make(literals: literals) : nil
         var grouped: [(bytes: [UInt8], count: Int, length: Int)] = []
-        for literal in literals where !literal.isEmpty {
+        for literal in literals where allAtOnce == nil {
             // One pass checks the first byte and a probe byte every literal of the group has:
             // a literal that shares no position with the group gets a pass of its own
             // (`"status":401` and `"method":"POST"` are of one length and first byte).
@@ -39,7 +46,7 @@ struct LiteralPrefilter {
         self.groups = grouped.map { group in
             (group.bytes, group.count, group.length, Self.probe(group.bytes, count: group.count, length: group.length))
         }
-        self.nextHit = [Int](repeating: -1, count: groups.count + (namedUsers ? 1 : 0))
+        self.nextHit = [Int](repeating: -1, count: groups.count + 2)
     }
 
     /// True when some position other than 0 holds the same byte in every literal of the group
@@ -95,8 +102,16 @@ struct LiteralPrefilter {
             }
             earliest = min(earliest, nextHit[index])
         }
-        if namedUsers {
+        if let allAtOnce {
             let slot = groups.count
+            if nextHit[slot] != Int.max, nextHit[slot] < from {
+                let offset = allAtOnce.firstOccurrence(in: bytes + from, count: to - from)
+                nextHit[slot] = offset == to - from ? Int.max : from + offset
+            }
+            earliest = min(earliest, nextHit[slot])
+        }
+        if namedUsers {
+            let slot = groups.count + 1
             if nextHit[slot] != Int.max, nextHit[slot] < from {
                 let offset = authlog_find_named_user(bytes + from, to - from)
                 nextHit[slot] = offset == to - from ? Int.max : from + offset

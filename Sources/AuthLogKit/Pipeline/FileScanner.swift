@@ -23,6 +23,9 @@ final class FileScanner {
     private var linesCounted = 0
     /// Start offsets of the current block's lines holding NUL bytes, in order.
     private var binaryLineStarts: [Int] = []
+    /// The first of `binaryLineStarts` not yet counted as skipped: they are numbered by the
+    /// scan's one counting pass as it reaches them.
+    private var binaryIndex = 0
     private var overlongRanges = [Int64](repeating: 0, count: 128)
     /// Set for a wrapped input (a container log, the journal): the classifier gets the inner
     /// lines; the prefilter, line numbers and skips are the outer lines'.
@@ -99,7 +102,7 @@ final class FileScanner {
 
         var counted = 0                   // a line start: newlines before it are counted
         var linesBeforeCounted = linesCounted
-        var binaryIndex = 0
+        binaryIndex = 0
         while counted < end {
             let candidate: Range<Int>
             // A wrapped line's held part may be continued by a line holding no literal.
@@ -122,11 +125,11 @@ final class FileScanner {
             counted = min(end, candidate.upperBound + 1)
             linesBeforeCounted += 1
 
-            while binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] < candidate.lowerBound {
-                binaryIndex += 1
-            }
+            // countLines has numbered the binary lines before the candidate.
             if binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] == candidate.lowerBound {
-                continue  // already counted as binary
+                binaryIndex += 1
+                stats.skip(.binary, line: lineNumber)
+                continue
             }
             if candidate.count > maxLineLength {
                 stats.skip(.tooLong, line: lineNumber)
@@ -189,8 +192,25 @@ final class FileScanner {
     }
 
     /// Counts the newlines of whole lines in `bytes[from..<to]` (from a line start) and
-    /// marks the lines there longer than the limit as skipped. Returns the updated count.
+    /// marks the lines there holding NUL bytes or longer than the limit as skipped. Returns
+    /// the updated count. The binary lines cut the pass in pieces at their starts, so every
+    /// byte is still counted once (numbering them in a pass of their own counted a block's
+    /// newlines twice when it held one near its end).
     private func countLines(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, linesBefore: Int) -> Int {
+        var from = from
+        var linesBefore = linesBefore
+        while binaryIndex < binaryLineStarts.count, binaryLineStarts[binaryIndex] < to {
+            let binaryLine = binaryLineStarts[binaryIndex]
+            binaryIndex += 1
+            linesBefore = countWholeLines(bytes, from: from, to: binaryLine, linesBefore: linesBefore)
+            stats.skip(.binary, line: linesBefore + 1)
+            from = max(from, binaryLine)  // candidates are whole lines: never behind
+        }
+        return countWholeLines(bytes, from: from, to: to, linesBefore: linesBefore)
+    }
+
+    /// `countLines` between two binary lines: newlines and overlong lines.
+    private func countWholeLines(_ bytes: UnsafePointer<UInt8>, from: Int, to: Int, linesBefore: Int) -> Int {
         guard to > from else { return linesBefore }
         var result = overlongRanges.withUnsafeMutableBufferPointer { ranges in
             authlog_scan_lines(bytes + from, to - from, 0, maxLineLength, ranges.baseAddress, ranges.count / 2)
@@ -225,20 +245,14 @@ final class FileScanner {
         stats.skip(.tooLong, line: linesCounted)
     }
 
-    /// NUL bytes mean binary data: the lines holding them are skipped, each counted once.
-    /// Line numbers are counted forward from one NUL line to the next, so a file full of
-    /// binary junk costs one pass, not one pass per damaged line.
+    /// NUL bytes mean binary data: the lines holding them are skipped, each counted once
+    /// (numbered by `countLines` as the scan passes them). The search goes on from each
+    /// NUL line's end, so a file full of binary junk costs one pass, not one per damaged line.
     private func findBinaryLines(_ base: UnsafeRawPointer, _ end: Int) {
-        let bytes = base.assumingMemoryBound(to: UInt8.self)
         var searchFrom = 0
-        var countedTo = 0
-        var linesBefore = linesCounted
         while let nul = ByteSearch.first(0x00, in: base, from: searchFrom, to: end) {
             let lineStart = (ByteSearch.last(0x0A, in: base, from: searchFrom, to: nul) ?? (searchFrom - 1)) + 1
-            linesBefore += authlog_count_newlines(bytes + countedTo, lineStart - countedTo)
-            countedTo = lineStart
             binaryLineStarts.append(lineStart)
-            stats.skip(.binary, line: linesBefore + 1)
             guard let lineEnd = ByteSearch.first(0x0A, in: base, from: nul, to: end) else { break }
             searchFrom = lineEnd + 1
         }

@@ -8,7 +8,7 @@
 // _GNU_SOURCE). glibc's version is vectorised; this wrapper makes it callable.
 const void *authlog_memrchr(const void *bytes, int byte, size_t length);
 
-#endif
+
 
 #include <stdint.h>
 
@@ -39,3 +39,20 @@ size_t authlog_find_any(const unsigned char *haystack, size_t length, const unsi
 // Common Log Format user field, the field before the first " [", is not "-"; `length` if
 // none. No literal marks such lines; this finds them at a few bytes' look per line.
 size_t authlog_find_named_user(const unsigned char *haystack, size_t length);
+// A set of literals searched for all at once (Teddy, see MultiLiteral.c): the first
+// occurrence of any of them, with AVX2 when the CPU has it.
+#define AUTHLOG_FINGERPRINT_MAX 3
+typedef struct authlog_multi_literal authlog_multi_literal;
+
+// Whether this CPU runs the SIMD path; without it (no AVX2, or not x86-64) the byte-at-a-time
+// path is slower than authlog_find_any, which the caller should use instead.
+int authlog_multi_literal_available(void);
+// `count` literals stored back to back in `bytes`, literal n being `lengths[n]` bytes (none
+// empty); NULL when a literal is empty or memory is short. Free with _destroy.
+authlog_multi_literal *authlog_multi_literal_create(const unsigned char *bytes, const size_t *lengths, size_t count);
+void authlog_multi_literal_destroy(authlog_multi_literal *set);
+// Offset of the first position in haystack[0, length) where one of the literals starts and
+// lies whole inside the haystack, or `length` if none does.
+size_t authlog_multi_literal_find(const authlog_multi_literal *set, const unsigned char *haystack, size_t length);
+
+#endif
