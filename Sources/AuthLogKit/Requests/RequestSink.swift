@@ -45,7 +45,7 @@ struct RequestSink: EventSink {
             detailFormat[format] = isDetail
             return isDetail
         }()
-        if events.capacity == 0 { events.reserveCapacity(Self.batchSize) }  // kept as is: no growth slack
+        if events.capacity == 0 { events.reserveCapacity(Self.batchSize) }
         events.append(record(event, cause: UInt8(event.cause.index), side: isDetail ? .detail : .access))
         if events.count + attempts.count >= Self.batchSize { flush() }
     }
@@ -87,15 +87,11 @@ struct RequestSink: EventSink {
             droppedLines = 0
         }
         guard !events.isEmpty || !attempts.isEmpty else { return }
-        var records = events.isEmpty ? attempts : attempts.isEmpty ? events : merged()
-        events = []
-        attempts = []
-        if records.count < records.capacity / 2 {  // a task's last, short batch: no slack kept
-            var short: [RequestRecord] = []
-            short.reserveCapacity(records.count)
-            short.append(contentsOf: records)
-            records = short
-        }
+        // The kept array is new and of the batch's size (no slack held to the end of the scan);
+        // `events` and `attempts` keep their capacity for the task's next batch.
+        var records = merged()
+        events.removeAll(keepingCapacity: true)
+        attempts.removeAll(keepingCapacity: true)
         if collectorIDs.count < interner.strings.count {
             collectorIDs.append(contentsOf: repeatElement(RequestCollector.unmapped, count: interner.strings.count - collectorIDs.count))
         }
@@ -109,10 +105,15 @@ struct RequestSink: EventSink {
         }
     }
 
-    /// Events and attempts in line order; of one line, the event first.
+    /// Events and attempts in line order (of one line, the event first), in an array of
+    /// their size.
     private func merged() -> [RequestRecord] {
         var all: [RequestRecord] = []
         all.reserveCapacity(events.count + attempts.count)
+        if attempts.isEmpty || events.isEmpty {
+            all.append(contentsOf: attempts.isEmpty ? events : attempts)
+            return all
+        }
         var nextEvent = 0, nextAttempt = 0
         while nextEvent < events.count || nextAttempt < attempts.count {
             if nextAttempt == attempts.count || (nextEvent < events.count && events[nextEvent].line <= attempts[nextAttempt].line) {
