@@ -4,9 +4,8 @@ struct FindingContext {
     let requests: [FailedRequest]
     let records: [RequestRecord]
     let strings: StringInterner
-    /// Access lines kept by `cause = none` rules, in log order (pass 1), with whether a
-    /// detail line explained them.
-    let attempts: [(record: RequestRecord, explained: Bool)]
+    /// Per record, the line the join paired it with, or -1 (`RequestJoiner.Result.partner`).
+    let partner: [Int32]
     let thresholds: FindingThresholds
     /// The applications' login and API paths, from the pattern data.
     let loginPaths: LoginPaths
@@ -15,13 +14,12 @@ struct FindingContext {
     private let surfaces: [String?]
     private let sensitive: [Bool]
 
-    init(requests: [FailedRequest], records: [RequestRecord], strings: StringInterner,
-         attempts: [(record: RequestRecord, explained: Bool)], thresholds: FindingThresholds,
-         loginPaths: LoginPaths) {
+    init(requests: [FailedRequest], records: [RequestRecord], partner: [Int32], strings: StringInterner,
+         thresholds: FindingThresholds, loginPaths: LoginPaths) {
         self.requests = requests
         self.records = records
+        self.partner = partner
         self.strings = strings
-        self.attempts = attempts
         self.thresholds = thresholds
         self.loginPaths = loginPaths
         var surfaces = [String?](repeating: nil, count: strings.strings.count)
@@ -36,6 +34,15 @@ struct FindingContext {
     }
 
     func text(_ id: UInt32) -> String? { strings[id] }
+
+    /// Access lines kept by `cause = none` rules, in log order, with whether a detail line
+    /// explained them (it was paired with one). Read from the records each time rather than
+    /// copied: a copy held 56 bytes per such line for the whole of the findings.
+    var attempts: some Sequence<(record: RequestRecord, explained: Bool)> {
+        records.indices.lazy
+            .filter { records[$0].side == .access && records[$0].failureCause == nil }
+            .map { (record: records[$0], explained: partner[$0] >= 0) }
+    }
 
     func isSensitive(_ path: UInt32) -> Bool { path != 0 && sensitive[Int(path)] }
 

@@ -36,7 +36,7 @@ enum ClockShift {
                                    in index: PairingIndex) -> Bool {
         var position = index.firstCandidate(ip: detail.ip, time: time - window)
         while position < index.candidates.count {
-            let access = index.records[index.candidates[position]]
+            let access = index.records[Int(index.candidates[position])]
             guard access.ip == detail.ip, access.time <= time + window else { return false }
             if index.fits(access, detail, info) { return true }
             position += 1

@@ -27,8 +27,9 @@ struct PairingIndex {
     let strings: StringInterner
     /// Detail rules by interned `format/rule` id.
     let rules: [UInt32: RuleInfo]
-    /// Indexes of the access records with a time, by (client, time, log order).
-    let candidates: [Int]
+    /// Indexes of the access records with a time, by (client, time, log order). `UInt32`:
+    /// half the bytes of `Int` for each access line (records are counted in `UInt32` too).
+    let candidates: [UInt32]
     /// The server (the directory of its log) of each input, by input index: a line of one
     /// server's error log explains a request in that server's access log.
     private let serverOfInput: [UInt32]
@@ -50,13 +51,13 @@ struct PairingIndex {
         self.rules = rules
         // Sorted on one packed integer per line: client id, then seconds since the first time.
         let base = records.lazy.filter(\.hasTime).map(\.time).min() ?? 0
-        var keyed: [(key: UInt64, index: Int32)] = []
+        var keyed: [(key: UInt64, index: UInt32)] = []
         keyed.reserveCapacity(records.count)
         for (index, record) in records.enumerated() where record.side == .access && record.hasTime {
-            keyed.append((UInt64(record.ip) << 32 | UInt64(UInt32(clamping: record.time - base)), Int32(index)))
+            keyed.append((UInt64(record.ip) << 32 | UInt64(UInt32(clamping: record.time - base)), UInt32(index)))
         }
         keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        self.candidates = keyed.map { Int($0.index) }
+        self.candidates = keyed.map(\.index)
         self.post = strings.existingID("POST") ?? UInt32.max
         self.emptyPath = strings.existingID("") ?? UInt32.max
         var directories: [Substring: UInt32] = [:]
@@ -76,7 +77,7 @@ struct PairingIndex {
         var low = 0, high = candidates.count
         while low < high {
             let middle = (low + high) / 2
-            let record = records[candidates[middle]]
+            let record = records[Int(candidates[middle])]
             if record.ip < ip || (record.ip == ip && record.time < time) { low = middle + 1 } else { high = middle }
         }
         return low

@@ -23,6 +23,9 @@ struct RequestAnalysis {
         let joined = joiner.join(records: collected.records, strings: collected.strings, patterns: patterns,
                                  inputNames: collected.inputNames)
         clock.mark("join")
+        // What memory per authentication line is measured against (AUTHLOG_TIMING only).
+        clock.note("request lines kept: \(joined.records.count) (\(joined.records.lazy.filter { $0.side == .detail }.count) "
+                   + "detail), requests: \(joined.requests.count), distinct strings: \(joined.strings.strings.count)")
         report.paired = joined.paired
         for (input, shift) in joined.clockShifts.sorted(by: { $0.key < $1.key }) {
             let hours = Double(abs(shift)) / 3600
@@ -64,13 +67,8 @@ struct RequestAnalysis {
         report.byLayer = layers.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.layer < $1.layer }
 
         clock.mark("aggregate")
-        var explained = [Bool](repeating: false, count: joined.records.count)
-        for request in joined.requests where request.access >= 0 && request.detail >= 0 { explained[Int(request.access)] = true }
-        let attempts = joined.records.indices.filter { joined.records[$0].side == .access && joined.records[$0].failureCause == nil }
-            .map { (record: joined.records[$0], explained: explained[$0]) }
-
-        let context = FindingContext(requests: joined.requests, records: joined.records, strings: strings,
-                                     attempts: attempts, thresholds: settings.thresholds,
+        let context = FindingContext(requests: joined.requests, records: joined.records, partner: joined.partner,
+                                     strings: strings, thresholds: settings.thresholds,
                                      loginPaths: LoginPaths(patterns.patterns))
         var detector = FindingDetector(context: context)
         var findings = detector.run()

@@ -2,7 +2,7 @@ import Foundation
 
 /// Gathers, while workers scan, every line a request is made of: access-log failures, the
 /// access lines kept by `cause = none` rules, and the error/debug lines that explain them.
-/// Workers hand over batches; the lock is taken once per batch.
+/// Workers hand over batches of records (`RequestSink`); the lock is taken once per batch.
 ///
 /// Memory grows with the number of authentication lines (48 bytes each plus the distinct
 /// strings), not with the size of the logs. Past `limit` records, or `maxStrings` distinct
@@ -27,57 +27,71 @@ public final class RequestCollector: @unchecked Sendable {
         self.limit = limit
     }
 
-    /// A worker's lines of one task (an input, or a chunk of one), in line order. Line
-    /// numbers are relative to the task's first line until `take(positions:)`.
+    /// A worker's lines of one task (an input, or a chunk of one), in line order, with the
+    /// task's string ids. Line numbers are relative to the task's first line until
+    /// `take(positions:)`.
     struct Batch {
         var input: Int
         var task: Int
-        var events: [AuthEvent] = []
-        var attempts: [RequestAttempt] = []
-        var isEmpty: Bool { events.isEmpty && attempts.isEmpty }
-        var count: Int { events.count + attempts.count }
+        var records: [RequestRecord]
     }
 
-    /// `detailFormats` are the formats with `role = detail` (`PatternSet.detailFormatNames`):
-    /// their lines explain requests; every other line is one. A syslog line's event names the
-    /// format it wraps, so it takes that format's role.
-    func add(_ batch: Batch, inputName: String, detailFormats: Set<String>) {
-        guard !batch.isEmpty else { return }
+    /// A task's string not yet given an id here.
+    static let unmapped = UInt32.max
+
+    /// Keeps what room there is of `batch` (`RequestSink` made it), its ids turned into this
+    /// collector's: `strings` are the task's, `collectorIDs` their ids here, filled in as kept
+    /// records need them, so that a string is interned only for a record that is kept, in the
+    /// order of the records and their fields, as if each line were interned here.
+    /// Returns whether later records can be kept: once the collector is full it stays full.
+    @discardableResult
+    func add(_ batch: inout Batch, strings: [String], collectorIDs: inout [UInt32], inputName: String) -> Bool {
+        guard !batch.records.isEmpty else { return true }
+        var records = batch.records
+        batch.records = []
         lock.lock()
         defer { lock.unlock() }
         inputNames[batch.input] = inputName
         let room = interner.strings.count < Self.maxStrings ? max(0, limit - kept) : 0
-        if batch.count > room { dropped += batch.count - room }
-        var converted: [RequestRecord] = []
-        converted.reserveCapacity(min(room, batch.count))
-        // Events and attempts each come in line order: merge them so the batch is too.
-        var nextEvent = 0, nextAttempt = 0
-        while converted.count < room, nextEvent < batch.events.count || nextAttempt < batch.attempts.count {
-            let takeEvent = nextAttempt == batch.attempts.count
-                || (nextEvent < batch.events.count && batch.events[nextEvent].line <= batch.attempts[nextAttempt].line)
-            if takeEvent {
-                let event = batch.events[nextEvent]
-                nextEvent += 1
-                let side: RequestRecord.Side = detailFormats.contains(event.format) ? .detail : .access
-                converted.append(record(event, input: batch.input, cause: UInt8(event.cause.index), side: side))
-            } else {
-                converted.append(record(batch.attempts[nextAttempt], input: batch.input, cause: RequestRecord.noCause,
-                                        side: .access))
-                nextAttempt += 1
-            }
+        if records.count > room {
+            dropped += records.count - room
+            records.removeLast(records.count - room)
         }
-        kept += converted.count
-        if !converted.isEmpty { batches.append((batch.task, converted)) }
+        func mapped(_ id: UInt32) -> UInt32 {
+            if collectorIDs[Int(id)] == Self.unmapped { collectorIDs[Int(id)] = interner.id(strings[Int(id)]) }
+            return collectorIDs[Int(id)]
+        }
+        for index in records.indices {
+            records[index].ip = mapped(records[index].ip)
+            records[index].path = mapped(records[index].path)
+            records[index].route = mapped(records[index].route)
+            records[index].user = mapped(records[index].user)
+            records[index].method = mapped(records[index].method)
+            records[index].rule = mapped(records[index].rule)
+            records[index].format = mapped(records[index].format)
+        }
+        kept += records.count
+        if !records.isEmpty { batches.append((batch.task, records)) }
+        return hasRoomLocked
     }
 
-    /// A detail line's route is its path (what `pair-by = route` compares); only access
-    /// lines carry a separate one.
-    private func record<Line: RequestLine>(_ line: Line, input: Int, cause: UInt8, side: RequestRecord.Side) -> RequestRecord {
-        RequestRecord(time: line.time ?? Int64.min, input: UInt32(truncatingIfNeeded: input),
-                      line: UInt32(clamping: line.line), ip: interner.id(line.ip), path: interner.id(line.path),
-                      route: side == .access ? interner.id(line.route) : 0, user: interner.id(line.user),
-                      method: interner.id(line.method), rule: interner.id(line.rule), format: interner.id(line.format),
-                      status: UInt16(clamping: line.status ?? 0), cause: cause, side: side)
+    /// Whether later records can be kept (a task that starts when the collector is full
+    /// only counts its lines).
+    var hasRoom: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return hasRoomLocked
+    }
+
+    private var hasRoomLocked: Bool { interner.strings.count < Self.maxStrings && kept < limit }
+
+    /// Lines a task made no record of, the collector being full (their input is still one
+    /// the requests came from, as when their records were handed over and dropped here).
+    func countDropped(_ lines: Int, input: Int, inputName: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        inputNames[input] = inputName
+        dropped += lines
     }
 
     /// Hands everything over once the scan has ended (every task's lines are in `positions`),

@@ -16,6 +16,9 @@ struct RequestJoiner {
     struct Result {
         var requests: [FailedRequest]
         var records: [RequestRecord]
+        /// Per record, the index of the line it was paired with, or -1. An access line with a
+        /// partner is one a detail line explained (detail lines are all failures).
+        var partner: [Int32]
         var strings: StringInterner
         var paired = 0
         /// Seconds added to the times of a detail input (by input index) to meet its access log.
@@ -31,7 +34,7 @@ struct RequestJoiner {
         let rules = pairing.rules
         let candidates = pairing.candidates
         let shiftOfInput = ClockShift.learn(pairing, window: window)
-        var used = [Bool](repeating: false, count: records.count)
+        // An access line is taken when it has a partner: no separate "used" array.
         var partner = [Int32](repeating: -1, count: records.count)
 
         var paired = 0
@@ -50,11 +53,11 @@ struct RequestJoiner {
                 var bestScore = (0, 0, Int64.max, 0)
                 var position = pairing.firstCandidate(ip: detail.ip, time: from)
                 while position < candidates.count {
-                    let candidate = candidates[position]
+                    let candidate = Int(candidates[position])
                     let access = records[candidate]
                     guard access.ip == detail.ip, access.time <= to else { break }
                     position += 1
-                    guard !used[candidate], pairing.fits(access, detail, info, strictness) else { continue }
+                    guard partner[candidate] < 0, pairing.fits(access, detail, info, strictness) else { continue }
                     let preference = pairing.preference(access, detail, info, strictness)
                     let score = (preference.server, preference.user, abs(access.time - time), preference.path)
                     if best == nil || score < bestScore {
@@ -63,7 +66,6 @@ struct RequestJoiner {
                     }
                 }
                 if let best {
-                    used[best] = true
                     partner[line] = Int32(best)
                     partner[best] = Int32(line)
                     paired += 1
@@ -122,6 +124,6 @@ struct RequestJoiner {
             let x = a.hasTime ? a.time : Int64.max, y = b.hasTime ? b.time : Int64.max
             return x != y ? x < y : max(a.access, a.detail) < max(b.access, b.detail)
         }
-        return Result(requests: requests, records: records, strings: strings, paired: paired, clockShifts: shiftOfInput)
+        return Result(requests: requests, records: records, partner: partner, strings: strings, paired: paired, clockShifts: shiftOfInput)
     }
 }

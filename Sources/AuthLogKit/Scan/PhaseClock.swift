@@ -16,8 +16,9 @@ struct PhaseClock {
         last = Date()
     }
 
-    func note(_ text: String) {
+    /// `text` is made only when timing is on (some notes count things).
+    func note(_ text: @autoclosure () -> String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("authlog: \(text)\n".utf8))
+        FileHandle.standardError.write(Data("authlog: \(text())\n".utf8))
     }
 }
