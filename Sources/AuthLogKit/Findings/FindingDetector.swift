@@ -36,9 +36,9 @@ struct FindingDetector {
         return paths
     }
 
-    /// The findings judged with the successes read back (`served`: times each candidate
-    /// path answered 2xx/3xx).
-    func findings(served: [UInt32: [Int64]]) -> [Finding] {
+    /// The findings judged with the successes (`served`: when each candidate path answered
+    /// 2xx/3xx).
+    func findings(served: [UInt32: [ServedBucket]]) -> [Finding] {
         successReadingRules.flatMap { $0.detect(in: context, state: state, served: served) }
     }
 
