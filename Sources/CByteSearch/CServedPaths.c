@@ -8,10 +8,12 @@
 #include <emmintrin.h>
 #endif
 
-// One bucket: the minute index shifted right by the path's `shift` (floor), and its count.
+// One bucket: the minute index shifted right by the path's `shift` (floor), and its count
+// (saturating). Eight bytes: a minute since 1970 fits in 32 bits until the year 6053, and a
+// time beyond is not counted.
 typedef struct {
-    int64_t index;
-    uint64_t count;
+    int32_t index;
+    uint32_t count;
 } served_bucket;
 
 typedef struct {
@@ -108,6 +110,11 @@ void authlog_served_free(authlog_served_table *table) {
     free(table);
 }
 
+static inline uint32_t saturating_add(uint32_t a, uint64_t b) {
+    uint64_t sum = (uint64_t)a + b;
+    return sum > UINT32_MAX ? UINT32_MAX : (uint32_t)sum;
+}
+
 static inline int64_t floor_shift(int64_t value, uint32_t shift) {
     return value >= 0 ? value >> shift : -((-value - 1) >> shift) - 1;
 }
@@ -116,9 +123,9 @@ static inline int64_t floor_shift(int64_t value, uint32_t shift) {
 static void coarsen(authlog_served_table *table, served_path *path) {
     uint32_t kept = 0;
     for (uint32_t i = 0; i < path->count; i++) {
-        int64_t index = floor_shift(path->buckets[i].index, 1);
+        int32_t index = (int32_t)floor_shift(path->buckets[i].index, 1);
         if (kept > 0 && path->buckets[kept - 1].index == index) {
-            path->buckets[kept - 1].count += path->buckets[i].count;
+            path->buckets[kept - 1].count = saturating_add(path->buckets[kept - 1].count, path->buckets[i].count);
         } else {
             path->buckets[kept].index = index;
             path->buckets[kept].count = path->buckets[i].count;
@@ -143,10 +150,11 @@ static void keep_within_budget(authlog_served_table *table) {
 }
 
 // `count` more at `index` (already shifted to the path's width).
-static void add_to_bucket(authlog_served_table *table, served_path *path, int64_t index, uint64_t count) {
+static void add_to_bucket(authlog_served_table *table, served_path *path, int32_t index, uint64_t count) {
     path->total += count;
     if (path->count > 0 && path->buckets[path->count - 1].index == index) {  // time order: the usual case
-        path->buckets[path->count - 1].count += count;
+        served_bucket *last = &path->buckets[path->count - 1];
+        last->count = saturating_add(last->count, count);
         return;
     }
     uint32_t low = 0, high = path->count;
@@ -155,7 +163,7 @@ static void add_to_bucket(authlog_served_table *table, served_path *path, int64_
         if (path->buckets[middle].index < index) low = middle + 1; else high = middle;
     }
     if (low < path->count && path->buckets[low].index == index) {
-        path->buckets[low].count += count;
+        path->buckets[low].count = saturating_add(path->buckets[low].count, count);
         return;
     }
     if (path->count == path->capacity) {
@@ -167,7 +175,7 @@ static void add_to_bucket(authlog_served_table *table, served_path *path, int64_
     }
     memmove(&path->buckets[low + 1], &path->buckets[low], (path->count - low) * sizeof(served_bucket));
     path->buckets[low].index = index;
-    path->buckets[low].count = count;
+    path->buckets[low].count = saturating_add(0, count);
     path->count += 1;
     table->bucket_total += 1;
     while (path->count > table->max_buckets_per_path) coarsen(table, path);
@@ -351,7 +359,8 @@ static int count_line(authlog_served_table *table, const unsigned char *line, co
     const unsigned char *uri_end = space_or_quote(uri, end);
     if (uri_end == NULL) return 0;
     const unsigned char *closing = uri_end;
-    while (closing < end && *closing != '"') closing += *closing == '\\' ? 2 : 1;
+    while (closing != NULL && *closing == ' ') closing = space_or_quote(closing + 1, end);  // the protocol
+    if (closing == NULL) return 0;
     // `" STATUS ` with a 2xx or 3xx status.
     if (closing + 5 >= end || closing[1] != ' ' || (closing[2] != '2' && closing[2] != '3') || !is_digit(closing[3])
         || !is_digit(closing[4]) || closing[5] != ' ') return 0;
@@ -362,9 +371,10 @@ static int count_line(authlog_served_table *table, const unsigned char *line, co
     int valid;
     int64_t seconds = clf_seconds(table, quote - 28, &valid);
     if (!valid || seconds < since || seconds >= until) return 0;
-    served_path *path = find_or_insert(table, uri, length);
     int64_t minute = seconds >= 0 ? seconds / 60 : -((-seconds + 59) / 60);
-    add_to_bucket(table, path, floor_shift(minute, path->shift), 1);
+    if (minute < INT32_MIN || minute > INT32_MAX) return 0;
+    served_path *path = find_or_insert(table, uri, length);
+    add_to_bucket(table, path, (int32_t)floor_shift(minute, path->shift), 1);
     return 1;
 }
 
@@ -389,7 +399,7 @@ void authlog_served_merge(authlog_served_table *table, const authlog_served_tabl
         while (into->shift < from->shift) coarsen(table, into);
         for (uint32_t b = 0; b < from->count; b++) {
             // Adding may widen `into`'s buckets: the shift is read again for each.
-            add_to_bucket(table, into, floor_shift(from->buckets[b].index, into->shift - from->shift),
+            add_to_bucket(table, into, (int32_t)floor_shift(from->buckets[b].index, into->shift - from->shift),
                           from->buckets[b].count);
         }
     }
@@ -402,7 +412,7 @@ size_t authlog_served_buckets(const authlog_served_table *table, const unsigned 
     if (found == NULL) return 0;
     *width_seconds = ((int64_t)1 << found->shift) * 60;
     for (size_t i = 0; i < found->count && i < capacity; i++) {
-        starts[i] = found->buckets[i].index * *width_seconds;
+        starts[i] = (int64_t)found->buckets[i].index * *width_seconds;
         counts[i] = found->buckets[i].count;
     }
     return found->count;

@@ -83,11 +83,9 @@ final class ServedPathCounts: @unchecked Sendable {
     func merged() -> ServedPathTable? {
         lock.lock()
         defer { lock.unlock() }
-        guard var total = tables.first else { return nil }
-        if tables.count > 1 {
-            total = ServedPathTable()
-            for table in tables { total.merge(table) }
-        }
+        // Into the first table, whose counts are a part of the sum like any other's.
+        guard let total = tables.first else { return nil }
+        for table in tables.dropFirst() { total.merge(table) }
         tables = [total]
         idle = []
         return total

@@ -17,7 +17,8 @@ import CByteSearch
 final class ServedPathTable: @unchecked Sendable {
     static let maxPaths = 8192
     static let maxBucketsPerPath = 4096
-    static let maxBuckets = 1 << 19
+    /// 8 bytes each: 2 MiB per table.
+    static let maxBuckets = 1 << 18
 
     private let table: OpaquePointer
 
