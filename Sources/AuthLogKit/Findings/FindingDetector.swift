@@ -1,6 +1,6 @@
 /// Turns failed requests into findings by running the registered rules in their stages (see
-/// `DetectionStage` for why the order matters), then, once the successes of the paths they
-/// name are read back, the rules that need them.
+/// `DetectionStage` for why the order matters), then, given the successes of the paths they
+/// name (counted during the scan, or read back), the rules that need them.
 struct FindingDetector {
     let context: FindingContext
     private(set) var state: DetectionState
