@@ -1,6 +1,6 @@
 /// Turns failed requests into findings by running the registered rules in their stages (see
-/// `DetectionStage` for why the order matters), then, once the successes of the paths they
-/// name are read back, the rules that need them.
+/// `DetectionStage` for why the order matters), then, given the successes of the paths they
+/// name (counted during the scan, or read back), the rules that need them.
 struct FindingDetector {
     let context: FindingContext
     private(set) var state: DetectionState
@@ -36,9 +36,9 @@ struct FindingDetector {
         return paths
     }
 
-    /// The findings judged with the successes read back (`served`: times each candidate
-    /// path answered 2xx/3xx).
-    func findings(served: [UInt32: [Int64]]) -> [Finding] {
+    /// The findings judged with the successes (`served`: when each candidate path answered
+    /// 2xx/3xx).
+    func findings(served: [UInt32: [ServedBucket]]) -> [Finding] {
         successReadingRules.flatMap { $0.detect(in: context, state: state, served: served) }
     }
 

@@ -18,16 +18,17 @@ protocol FindingRule: Sendable {
     func describe(_ figures: FindingFigures) -> String
 }
 
-/// A rule that needs the successes of some paths, which the scan did not keep: it names the
-/// candidate paths after the other rules ran, a second narrow read collects when those
-/// paths answered 2xx/3xx (`SuccessReader`), and it judges with them.
+/// A rule that needs the successes of some paths, which the scan does not keep as requests:
+/// it names the candidate paths after the other rules ran, is given when those paths answered
+/// 2xx/3xx (counted during the scan, `ServedPathTable`, or read back, `SuccessReader`), and
+/// judges with them.
 protocol SuccessReadingRule: FindingRule {
     /// At most `limit` paths (interned ids) worth reading back; `logStarts` is the time of
     /// each input's first line.
     func candidatePaths(in context: FindingContext, state: DetectionState, logStarts: [Int: Int64], limit: Int) -> [UInt32]
 
-    /// `served` holds, for the candidate paths, the times they answered 2xx/3xx.
-    func detect(in context: FindingContext, state: DetectionState, served: [UInt32: [Int64]]) -> [Finding]
+    /// `served` holds, for the candidate paths, when they answered 2xx/3xx.
+    func detect(in context: FindingContext, state: DetectionState, served: [UInt32: [ServedBucket]]) -> [Finding]
 }
 
 extension SuccessReadingRule {

@@ -22,12 +22,17 @@ protocol EventSink: SendableMetatype {
     mutating func attempt(_ attempt: RequestAttempt)
     /// The stretch ended after `lines` lines: hand on what is batched.
     mutating func taskEnded(lines: Int)
+    /// A block of whole lines of `format` (`wrapped`: the outer lines of an envelope), before
+    /// the prefilter: for a sink that reads every line itself, once per block, in C (the
+    /// served paths for new-failure, `ServedPathSink`).
+    mutating func scanned(block: UnsafeRawBufferPointer, format: CompiledFormat, wrapped: Bool)
 }
 
 extension EventSink {
     var wantsAttempts: Bool { false }
     mutating func attempt(_ attempt: RequestAttempt) {}
     mutating func taskEnded(lines: Int) {}
+    mutating func scanned(block: UnsafeRawBufferPointer, format: CompiledFormat, wrapped: Bool) {}
 }
 
 /// An absent sink receives nothing. Optional chaining mutates the wrapped sink in place, so
@@ -42,4 +47,9 @@ extension Optional: EventSink where Wrapped: EventSink {
     mutating func attempt(_ attempt: RequestAttempt) { self?.attempt(attempt) }
 
     mutating func taskEnded(lines: Int) { self?.taskEnded(lines: lines) }
+
+    @inline(__always)
+    mutating func scanned(block: UnsafeRawBufferPointer, format: CompiledFormat, wrapped: Bool) {
+        self?.scanned(block: block, format: format, wrapped: wrapped)
+    }
 }

@@ -93,6 +93,7 @@ final class FileScanner {
                 start = end + 1
             }
         }
+        sink.scanned(block: block, format: classifier.format, wrapped: envelope != nil)
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         let end = block.count
         stats.bytes += end

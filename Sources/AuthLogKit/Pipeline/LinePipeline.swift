@@ -17,7 +17,8 @@ import Darwin
 ///     sinks:       EventSink: record(event) · attempt(cause = none) · taskEnded(lines)
 ///                  scan: aggregate, request collector, ordered NDJSON stream (`ScanSinks`)
 ///                  follow: aggregate, printer, alerts and --exec (`FollowSinks`)
-///                  new-failure's second read: the served times (`ServedTimesSink`)
+///                  new-failure's served paths, counted in C per block (`ServedPathSink`);
+///                  its second read of the formats that cannot be counted so (`ServedTimesSink`)
 ///
 /// Line positions are made absolute in `LinePositions` (chunks count from their first line).
 struct LinePipeline: Sendable {

@@ -1,5 +1,6 @@
 /// After a scan: join request lines, count requests, run the finding detectors, and for
-/// new-failure candidates read back the successes of their paths.
+/// new-failure candidates look up when their paths were served (counted during the scan;
+/// read back only from the files the scan could not count them in, see `ServedLineReading`).
 struct RequestAnalysis {
     let patterns: CompiledPatterns
     let options: ScanOptions
@@ -7,7 +8,7 @@ struct RequestAnalysis {
     weak var diagnostics: ScanDiagnostics?
 
     func run(_ collected: (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int),
-             events: FailureAggregate, files: [FileStats], inputs: [LogInput], clock: PhaseClock) -> RequestReport {
+             served servedCounts: ServedPathCounts? = nil, events: FailureAggregate, files: [FileStats], inputs: [LogInput], clock: PhaseClock) -> RequestReport {
         var clock = clock
         clock.mark("scan")
         var report = RequestReport()
@@ -79,9 +80,11 @@ struct RequestAnalysis {
         let candidates = detector.successCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
         clock.note("new-failure candidates: \(candidates.map { strings[$0] ?? "" })")
         if !candidates.isEmpty {
-            let served = SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
-                .read(paths: candidates, strings: strings, files: files, inputs: inputs)
-            findings += detector.findings(served: served)
+            let readAgain = servedCounts.map { counts in inputs.filter { counts.inputsToReadAgain.contains($0.path) } } ?? inputs
+            let served = ServedAnswers(counted: servedCounts?.merged(), candidates: candidates, strings: strings)
+                .adding(SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
+                    .read(paths: candidates, strings: strings, files: files, inputs: readAgain))
+            findings += detector.findings(served: served.byPath)
         }
         report.findings = FindingDetector.sorted(findings)
         report.evidenceFiles = EvidenceFiles(collected.inputNames)

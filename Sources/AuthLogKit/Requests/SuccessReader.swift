@@ -1,9 +1,12 @@
 /// The second, narrow read of the access logs, for new-failure only: when some paths began
-/// refusing several clients, were they serving them before? Only lines holding one of those
-/// paths (at most `maxPaths`) reach PCRE2, through one rule: any 2xx/3xx answer. It runs only
-/// when there are candidates; most scans never need it. `inputs` are the regular files of the
-/// first read only: a pipe or FIFO cannot be read twice (a second open(2) of a FIFO whose
-/// writer has gone blocks forever), so its lines get no second read.
+/// refusing several clients, were they serving them before? Only for the access logs whose
+/// served lines the scan cannot count itself (`ServedLineReading.secondRead`: JSON logs,
+/// wrapped lines, layouts without CLF's `[time] "request" status`; all access logs when
+/// `[rules served-request]` is not the built-in 2xx/3xx). Only lines holding one of the
+/// candidate paths (at most `maxPaths`) reach PCRE2, through one rule: any 2xx/3xx answer. It
+/// runs only when there are candidates. `inputs` are the regular files of the first read
+/// only: a pipe or FIFO cannot be read twice (a second open(2) of a FIFO whose writer has
+/// gone blocks forever), so its lines get no second read.
 struct SuccessReader {
     let patterns: CompiledPatterns
     let options: ScanOptions

@@ -103,6 +103,8 @@ public final class ScanSession: @unchecked Sendable {
         let tasks = plan.tasks
         options.progress?.plan(bytes: plan.plannedBytes, files: plan.planned.compactMap { $0 }.count)
         let collector = options.requestAnalysis.map { RequestCollector(limit: $0.maxRequests) }
+        let served = options.requestAnalysis != nil && ServedLineReading.scanCanCount(patterns) ? ServedPathCounts() : nil
+        let options = self.options
 
         let outcomes = OutcomeStore(count: tasks.count, maxKeys: options.maxKeys)
         let positions = LinePositions(tasks: tasks)
@@ -118,7 +120,8 @@ public final class ScanSession: @unchecked Sendable {
                 requests: collector.map { RequestSink(collector: $0, input: input, task: task, inputName: inputNames[input],
                                                       detailFormats: detailFormats) },
                 events: stream.map { OrderedStreamSink(stream: $0, task: task) },
-                observer: observer)
+                observer: observer,
+                served: served.map { ServedPathSink(counts: $0, inputName: inputNames[input], options: options) })
         }, taskEnded: { task, outcome, sinks in
             var outcome = outcome
             outcome.aggregate = sinks.aggregate.partial
@@ -141,7 +144,7 @@ public final class ScanSession: @unchecked Sendable {
         if let collector, let analysis = options.requestAnalysis {
             report.requests = RequestAnalysis(patterns: patterns, options: options, settings: analysis,
                                               diagnostics: diagnostics)
-                .run(collector.take(positions: positions), events: report.aggregate, files: report.files,
+                .run(collector.take(positions: positions), served: served, events: report.aggregate, files: report.files,
                      inputs: plan.planned.compactMap { $0?.isRegularFile == true ? $0?.input : nil }, clock: clock)
         }
     }

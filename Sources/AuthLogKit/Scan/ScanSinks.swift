@@ -8,9 +8,13 @@ struct ScanSinks: EventSink {
     var events: OrderedStreamSink?
     /// Present when the caller watches the `cause = none` requests (the sample verifier).
     var observer: AttemptObserver?
+    /// Present when request analysis runs: when each path was served, for new-failure.
+    var served: ServedPathSink?
     let wantsAttempts: Bool
 
-    init(aggregate: AggregateSink, requests: RequestSink?, events: OrderedStreamSink?, observer: AttemptObserver?) {
+    init(aggregate: AggregateSink, requests: RequestSink?, events: OrderedStreamSink?, observer: AttemptObserver?,
+         served: ServedPathSink? = nil) {
+        self.served = served
         self.aggregate = aggregate
         self.requests = requests
         self.events = events
@@ -33,6 +37,11 @@ struct ScanSinks: EventSink {
     mutating func taskEnded(lines: Int) {
         events.taskEnded(lines: lines)
         requests.taskEnded(lines: lines)
+        served.taskEnded(lines: lines)
+    }
+
+    mutating func scanned(block: UnsafeRawBufferPointer, format: CompiledFormat, wrapped: Bool) {
+        served.scanned(block: block, format: format, wrapped: wrapped)
     }
 }
 

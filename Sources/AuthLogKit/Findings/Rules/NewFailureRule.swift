@@ -4,7 +4,7 @@ extension Finding.Kind {
 
 /// A path that served its clients and then refused most of them from some moment on: a
 /// rotated key, a changed rule, a deploy. Judged on the failures nothing else explains,
-/// with the successes of the candidate paths, which a second narrow read collects.
+/// with the successes of the candidate paths, which the scan counts per minute.
 struct NewFailureRule: SuccessReadingRule {
     static let clients = FindingThreshold(
         flag: "new-failure-clients", defaultValue: 3,
@@ -55,16 +55,21 @@ struct NewFailureRule: SuccessReadingRule {
             && !state.misconfigured.contains(request.ip)
     }
 
-    func detect(in context: FindingContext, state: DetectionState, served: [UInt32: [Int64]]) -> [Finding] {
+    func detect(in context: FindingContext, state: DetectionState, served: [UInt32: [ServedBucket]]) -> [Finding] {
         let rootPath = Self.rootPath(context)
         let minimumClients = context.thresholds[Self.clients]
         var findings: [Finding] = []
-        for (path, unsortedSuccesses) in served {
+        for (path, unsortedBuckets) in served {
             let failures = context.requests.indices.filter {
                 context.requests[$0].path == path && isCandidateFailure($0, context, state, rootPath)
             }
             guard let name = context.text(path), !failures.isEmpty else { continue }
-            let successes = unsortedSuccesses.sorted()
+            // Successes come in buckets (a minute, or wider for a long history): a bucket's
+            // successes count as served before a failure only when the whole bucket is
+            // before it, so a bucket holding the change counts as after it (which can only
+            // keep a finding from being made, never make one).
+            let successes = unsortedBuckets.sorted { $0.end < $1.end }
+            let servedInAll = successes.reduce(0) { $0 + $1.count }
             // The change is the earliest failure after which at least 80 % of the requests
             // fail, from enough clients, the path having served at least 3 before and failed
             // at most 20 % of its requests then (a path that always failed often did not change).
@@ -75,11 +80,15 @@ struct NewFailureRule: SuccessReadingRule {
                 clientsAfter[position] = seen.count
             }
             var servedBefore = 0
+            var bucketsBefore = 0
             for (position, index) in failures.enumerated() {
                 let change = context.requests[index].time
-                while servedBefore < successes.count, successes[servedBefore] < change { servedBefore += 1 }
+                while bucketsBefore < successes.count, successes[bucketsBefore].endsBefore(change) {
+                    servedBefore += successes[bucketsBefore].count
+                    bucketsBefore += 1
+                }
                 let failedAfter = failures.count - position
-                let servedAfter = successes.count - servedBefore
+                let servedAfter = servedInAll - servedBefore
                 let failedBefore = position
                 guard servedBefore >= 3, failedBefore * 5 <= (failedBefore + servedBefore),
                       clientsAfter[position] >= minimumClients,
