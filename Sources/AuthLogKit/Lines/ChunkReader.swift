@@ -8,15 +8,23 @@ import Darwin
 /// big log. The file is cut into fixed byte ranges; a line belongs to the chunk its first
 /// byte lies in, so every line is read exactly once whatever the chunk size.
 ///
-/// A chunk is read with pread(2) into the worker's reused buffer. Mapping the file measured
-/// no faster here once the buffer's pages are warm, and a mapping is dangerous: logrotate's
-/// copytruncate may truncate a live log at any moment, and touching a mapping past the new
-/// end kills the process with SIGBUS. A file that shrank meanwhile is simply read as far as
-/// it goes. Resident memory is one chunk per worker.
+/// A chunk is read with pread(2) through the worker's reused buffer, one window (1 MiB) at a
+/// time: the scanner gets each window's whole lines and the unfinished last line is carried
+/// to the front for the next window. Chunks stay large (fewer tasks to merge), but the bytes
+/// the scan passes over several times (NUL search, newline count, prefilter) are still in
+/// the cache, and resident memory is one window per worker, not one chunk. A line longer
+/// than the window grows the buffer until it is whole, so the scanner sees exactly the
+/// lines it would in one block (skips, counts and numbers are the block's).
+///
+/// Mapping the file measured no faster here once the buffer's pages are warm, and a mapping
+/// is dangerous: logrotate's copytruncate may truncate a live log at any moment, and
+/// touching a mapping past the new end kills the process with SIGBUS. A file that shrank
+/// meanwhile is simply read as far as it goes.
 enum ChunkReader {
     enum Outcome {
-        /// The chunk's lines, as one block for the scanner; `overlongTail` when its last line
-        /// runs past the line limit and was not read.
+        /// Whole lines of the chunk, in order: one block per window. `overlongTail` is set on
+        /// the last block alone, when the chunk's last line runs past the line limit and was
+        /// not read (that block may then be empty).
         case lines(UnsafeRawBufferPointer, overlongTail: Bool)
         /// No line starts in this chunk (it lies inside one long line).
         case empty
@@ -27,7 +35,8 @@ enum ChunkReader {
     /// found shorter than planned (truncated meanwhile, e.g. by copytruncate), else nil.
     ///
     /// Every search is bounded, so a chunk costs its own bytes plus at most one line limit
-    /// whatever the file holds: a file that is one huge line is read in linear time.
+    /// whatever the file holds (and an overlong last line's bytes once more, looked through
+    /// for a newline rather than held): a file that is one huge line is read in linear time.
     @discardableResult
     static func withChunk(descriptor: Int32, range: Range<Int>, fileSize: Int, maxLineLength: Int,
                           buffer: WorkerBuffer, _ body: (Outcome) -> Void) throws(InputError) -> Int? {
@@ -77,24 +86,72 @@ enum ChunkReader {
             regionEnd = max(firstLine, position)
         }
 
-        let want = regionEnd - firstLine
-        let base = buffer.reserve(want)
-        var got = 0
-        while got < want {
-            let count = try file.read(into: base + got, count: want - got, at: firstLine + got)
-            if count == 0 {  // truncated meanwhile: what is there is what we read
-                shrank = true
-                break
+        // The scanner reads the first line's time from the lines starting in a file's first
+        // 16 KiB, in its first block (`FileScanner.scan`): that block must hold them all.
+        let firstBlockReaches = firstLine == 0 ? min(16 << 10, regionEnd) : 0
+        let read = try readWindows(file, firstLine..<regionEnd, overlongTail: overlongTail,
+                                   firstBlockReaches: firstBlockReaches, buffer: buffer, body)
+        return shrank || read.truncated ? min(file.currentSize, read.end) : nil
+    }
+
+    /// Reads `region` (whole lines, or ending in the overlong tail) through the buffer's
+    /// window and hands `body` each window's whole lines. Returns where reading stopped, and
+    /// whether that was because the file ended early (truncated meanwhile).
+    private static func readWindows(_ file: some PositionalFile, _ region: Range<Int>, overlongTail: Bool,
+                                    firstBlockReaches: Int, buffer: WorkerBuffer,
+                                    _ body: (Outcome) -> Void) throws(InputError) -> (end: Int, truncated: Bool) {
+        defer { buffer.shrinkToWindow() }  // a long line's growth is not kept for every chunk
+        var base = buffer.reserve(buffer.windowSize)
+        var position = region.lowerBound  // the next byte to read
+        var held = 0                      // bytes at `base`: the line carried over, then new ones
+        var mustReach = firstBlockReaches // offset from `position - held` a first block must end at or after
+        var probedTail = false            // the held line is known not to be the overlong tail
+        var truncated = false
+        while true {
+            if held == buffer.capacity {
+                // A line longer than the window. The overlong tail (the chunk's last line, past
+                // the limit) is dropped whole, so it need not be held: look ahead for a newline.
+                if overlongTail, !probedTail {
+                    let search = try firstNewline(file, from: position, limit: region.upperBound)
+                    if case .found = search {
+                        probedTail = true
+                    } else {
+                        // Held are whole lines a first block had to wait for (see `mustReach`), if any, then the tail.
+                        let wholeLines = (ByteSearch.last(0x0A, in: base, from: 0, to: held) ?? -1) + 1
+                        body(.lines(UnsafeRawBufferPointer(start: base, count: wholeLines), overlongTail: true))
+                        guard case .fileEnded(let end) = search else { return (region.upperBound, false) }
+                        return (end, true)
+                    }
+                }
+                base = buffer.grow(keeping: held, toAtMost: held + region.upperBound - position)
             }
-            got += count
+            let room = min(buffer.capacity - held, region.upperBound - position)
+            let searchFrom = held
+            var got = 0
+            while got < room {
+                let count = try file.read(into: base + held + got, count: room - got, at: position + got)
+                if count == 0 {  // truncated meanwhile: what is there is what we read
+                    truncated = true
+                    break
+                }
+                got += count
+            }
+            held += got
+            position += got
+            if truncated || position >= region.upperBound {
+                var count = held
+                if overlongTail { count = (ByteSearch.last(0x0A, in: base, from: 0, to: held) ?? -1) + 1 }
+                body(.lines(UnsafeRawBufferPointer(start: base, count: count), overlongTail: overlongTail))
+                return (position, truncated)
+            }
+            guard let newline = ByteSearch.last(0x0A, in: base, from: searchFrom, to: held),
+                  newline + 1 >= mustReach else { continue }
+            body(.lines(UnsafeRawBufferPointer(start: base, count: newline + 1), overlongTail: false))
+            held -= newline + 1
+            base.copyMemory(from: base + newline + 1, byteCount: held)  // memmove: the regions may overlap
+            mustReach = 0
+            probedTail = false
         }
-        var block = UnsafeRawBufferPointer(start: base, count: got)
-        if overlongTail {
-            let cut = (ByteSearch.last(0x0A, in: block.baseAddress!, from: 0, to: block.count) ?? -1) + 1
-            block = UnsafeRawBufferPointer(rebasing: block[..<cut])
-        }
-        body(.lines(block, overlongTail: overlongTail))
-        return shrank ? min(file.currentSize, firstLine + got) : nil
     }
 
     enum NewlineSearch: Equatable {
@@ -151,25 +208,5 @@ struct DescriptorFile: PositionalFile {
     var currentSize: Int {
         var info = stat()
         return fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
-    }
-}
-
-/// A worker's reusable read buffer for chunks read with pread.
-final class WorkerBuffer {
-    private var base: UnsafeMutableRawPointer?
-    private var capacity = 0
-
-    deinit { base?.deallocate() }
-
-    /// A buffer of at least `count` bytes, valid until the next call.
-    func reserve(_ count: Int) -> UnsafeMutableRawPointer {
-        if count > capacity || base == nil {
-            base?.deallocate()
-            // Round up so that chunk-sized requests (which vary by the length of the last
-            // line) do not reallocate each time.
-            capacity = max(count, 1) + (1 << 20)
-            base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
-        }
-        return base!
     }
 }

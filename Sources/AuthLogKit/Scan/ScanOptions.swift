@@ -23,6 +23,9 @@ public struct ScanOptions: Sendable {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     /// Large regular files are cut into chunks of this many bytes, scanned in parallel.
     public var chunkSize: Int = 16 << 20
+    /// Bytes of a chunk read at once (`WorkerBuffer`): what a worker holds. Tests read through
+    /// tiny windows to put window boundaries everywhere.
+    var chunkWindowSize = WorkerBuffer.defaultWindowSize
     /// Which files directories contribute (`--include`, `--exclude`).
     public var pathFilter = PathFilter()
     /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
