@@ -23,23 +23,29 @@ extension FindingContext {
         }
     }
 
-    /// Request indices grouped by (address, path), each group in time order.
-    func groupByClientAndPath(_ include: (FailedRequest) -> Bool) -> [(key: ClientPath, indices: [Int])] {
-        var keyed: [(key: UInt64, index: Int)] = []
-        for (index, request) in requests.enumerated() where include(request) {
-            keyed.append((UInt64(request.ip) << 32 | UInt64(request.path), index))
+    /// Calls `body` with each group of requests sharing (address, path), in time order,
+    /// groups in (address, path) order: grouped by address first, then each address's
+    /// requests by path, both on packed integers, and slices of one array (no allocation per
+    /// group).
+    func forEachClientPathGroup(_ include: (FailedRequest) -> Bool, minimum: Int = 1,
+                                _ body: (ClientPath, ArraySlice<Int>) -> Void) {
+        var byPath: [UInt64] = []
+        var indices: [Int] = []
+        forEachGroup(include, by: \.ip, minimum: minimum) { ip, ofClient in
+            byPath.removeAll(keepingCapacity: true)
+            for index in ofClient { byPath.append(UInt64(requests[index].path) << 32 | UInt64(index)) }
+            byPath.sort()
+            indices.removeAll(keepingCapacity: true)
+            for packed in byPath { indices.append(Int(packed & 0xFFFF_FFFF)) }
+            var start = 0
+            while start < byPath.count {
+                let path = byPath[start] >> 32
+                var end = start + 1
+                while end < byPath.count, byPath[end] >> 32 == path { end += 1 }
+                if end - start >= minimum { body(ClientPath(ip: ip, path: UInt32(path)), indices[start..<end]) }
+                start = end
+            }
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        var groups: [(key: ClientPath, indices: [Int])] = []
-        var start = 0
-        while start < keyed.count {
-            var end = start
-            while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
-            groups.append((ClientPath(ip: UInt32(keyed[start].key >> 32), path: UInt32(keyed[start].key & 0xFFFF_FFFF)),
-                           keyed[start..<end].map(\.index)))
-            start = end
-        }
-        return groups
     }
 
     func span(_ indices: [Int]) -> [(name: String, value: Finding.Value)] {
@@ -70,9 +76,12 @@ extension FindingContext {
     /// The login surface most of these requests went to (on a tie, the name sorting first),
     /// and those of the requests that went there.
     func busiestSurface(_ indices: [Int]) -> (surface: String, indices: [Int]) {
-        var bySurface: [String: [Int]] = [:]
-        for index in indices { bySurface[surface(requests[index]), default: []].append(index) }
-        let busiest = bySurface.max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }!
-        return (busiest.key, busiest.value)
+        // Counted by surface id; names are compared only to break a tie.
+        var counts: [Int32: Int] = [:]
+        for index in indices { counts[surfaceID(requests[index]), default: 0] += 1 }
+        let busiest = counts.max { a, b in
+            a.value != b.value ? a.value < b.value : surfaceNames[Int(a.key)] > surfaceNames[Int(b.key)]
+        }!.key
+        return (surfaceNames[Int(busiest)], indices.filter { surfaceID(requests[$0]) == busiest })
     }
 }
