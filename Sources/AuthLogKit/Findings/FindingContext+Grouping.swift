@@ -2,24 +2,29 @@
 /// per group, and the figures most findings share.
 extension FindingContext {
     /// Calls `body` with each group of requests sharing a string id (address, path, user),
-    /// in time order, groups in id order. One sorted array of packed (id, index) integers
+    /// in time order, groups in id order. The ids are dense (the join's string table), so the
+    /// requests are counted into place by id: two passes and one array of indices, no sort,
     /// and slices of it: a flood of a million addresses with one request each costs no
     /// allocation per address.
     func forEachGroup(_ include: (FailedRequest) -> Bool, by key: (FailedRequest) -> UInt32,
                       minimum: Int = 1, _ body: (UInt32, ArraySlice<Int>) -> Void) {
-        var packed: [UInt64] = []
+        var keys = [UInt32](repeating: UInt32.max, count: requests.count)
+        var ids = 0
         for (index, request) in requests.enumerated() where include(request) {
-            packed.append(UInt64(key(request)) << 32 | UInt64(index))
+            keys[index] = key(request)
+            ids = max(ids, Int(keys[index]) + 1)
         }
-        packed.sort()
-        let indices = packed.map { Int($0 & 0xFFFF_FFFF) }
-        var start = 0
-        while start < packed.count {
-            let id = packed[start] >> 32
-            var end = start + 1
-            while end < packed.count, packed[end] >> 32 == id { end += 1 }
-            if end - start >= minimum { body(UInt32(id), indices[start..<end]) }
-            start = end
+        var start = [Int](repeating: 0, count: ids + 1)
+        for id in keys where id != UInt32.max { start[Int(id) + 1] += 1 }
+        for id in 0..<ids { start[id + 1] += start[id] }
+        var next = start
+        var indices = [Int](repeating: 0, count: start[ids])
+        for (index, id) in keys.enumerated() where id != UInt32.max {
+            indices[next[Int(id)]] = index
+            next[Int(id)] += 1
+        }
+        for id in 0..<ids where start[id + 1] - start[id] >= minimum {
+            body(UInt32(id), indices[start[id]..<start[id + 1]])
         }
     }
 
