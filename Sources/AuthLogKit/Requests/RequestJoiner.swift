@@ -85,7 +85,8 @@ struct RequestJoiner {
 
         var requests: [FailedRequest] = []
         requests.reserveCapacity(records.count - paired - records.lazy.filter { $0.failureCause == nil }.count)
-        var layerOfPath: [UInt32: RefusingLayer] = [:]
+        // By path id (dense ids: arrays, not dictionaries hashed per request).
+        var layerOfPath = [RefusingLayer?](repeating: nil, count: strings.strings.count)
         for (index, record) in records.enumerated() {
             guard let cause = record.failureCause else { continue }
             if record.side == .access, partner[index] >= 0 { continue }  // counted with its detail line
@@ -102,7 +103,7 @@ struct RequestJoiner {
                     }
                 }
                 let layer = rule?.layer ?? (cause == .deniedByRule ? .serverRule : .webServer)
-                if path != 0, layerOfPath[path] == nil || layer == .webServer { layerOfPath[path] = layer }
+                if path != 0, layerOfPath[Int(path)] == nil || layer == .webServer { layerOfPath[Int(path)] = layer }
                 requests.append(FailedRequest(
                     time: access?.hasTime == true ? access!.time : record.time, ip: record.ip, path: path,
                     route: pairBy == .route ? record.path : (access?.route ?? 0),
@@ -119,12 +120,17 @@ struct RequestJoiner {
         // Access lines nobody explained: the layer whose URLs they asked for (WordPress's, by
         // the pattern files), else the layer that explained other refusals of the same path,
         // else the application behind the server.
+        // The claim is worked out once per path (and whether a route was called), not per request.
         let urlLayers = URLLayers(patterns.patterns)
+        var claimedLayer = [RefusingLayer??](repeating: nil, count: strings.strings.count * 2)
         for index in requests.indices where requests[index].detail < 0 {
             let request = requests[index]
-            if let claimed = urlLayers.layer(path: strings[request.path], route: strings[request.route]) {
+            let slot = Int(request.path) * 2 + (request.route != 0 ? 1 : 0)
+            let claimed = claimedLayer[slot] ?? urlLayers.layer(path: strings[request.path], route: strings[request.route])
+            claimedLayer[slot] = claimed
+            if let claimed {
                 requests[index].layer = claimed
-            } else if let known = layerOfPath[request.path] {
+            } else if let known = layerOfPath[Int(request.path)] {
                 requests[index].layer = known
             }
         }
