@@ -2,44 +2,55 @@
 /// per group, and the figures most findings share.
 extension FindingContext {
     /// Calls `body` with each group of requests sharing a string id (address, path, user),
-    /// in time order, groups in id order. One sorted array of packed (id, index) integers
+    /// in time order, groups in id order. The ids are dense (the join's string table), so the
+    /// requests are counted into place by id: two passes and one array of indices, no sort,
     /// and slices of it: a flood of a million addresses with one request each costs no
     /// allocation per address.
     func forEachGroup(_ include: (FailedRequest) -> Bool, by key: (FailedRequest) -> UInt32,
                       minimum: Int = 1, _ body: (UInt32, ArraySlice<Int>) -> Void) {
-        var packed: [UInt64] = []
+        var keys = [UInt32](repeating: UInt32.max, count: requests.count)
+        var ids = 0
         for (index, request) in requests.enumerated() where include(request) {
-            packed.append(UInt64(key(request)) << 32 | UInt64(index))
+            keys[index] = key(request)
+            ids = max(ids, Int(keys[index]) + 1)
         }
-        packed.sort()
-        let indices = packed.map { Int($0 & 0xFFFF_FFFF) }
-        var start = 0
-        while start < packed.count {
-            let id = packed[start] >> 32
-            var end = start + 1
-            while end < packed.count, packed[end] >> 32 == id { end += 1 }
-            if end - start >= minimum { body(UInt32(id), indices[start..<end]) }
-            start = end
+        var start = [Int](repeating: 0, count: ids + 1)
+        for id in keys where id != UInt32.max { start[Int(id) + 1] += 1 }
+        for id in 0..<ids { start[id + 1] += start[id] }
+        var next = start
+        var indices = [Int](repeating: 0, count: start[ids])
+        for (index, id) in keys.enumerated() where id != UInt32.max {
+            indices[next[Int(id)]] = index
+            next[Int(id)] += 1
+        }
+        for id in 0..<ids where start[id + 1] - start[id] >= minimum {
+            body(UInt32(id), indices[start[id]..<start[id + 1]])
         }
     }
 
-    /// Request indices grouped by (address, path), each group in time order.
-    func groupByClientAndPath(_ include: (FailedRequest) -> Bool) -> [(key: ClientPath, indices: [Int])] {
-        var keyed: [(key: UInt64, index: Int)] = []
-        for (index, request) in requests.enumerated() where include(request) {
-            keyed.append((UInt64(request.ip) << 32 | UInt64(request.path), index))
+    /// Calls `body` with each group of requests sharing (address, path), in time order,
+    /// groups in (address, path) order: grouped by address first, then each address's
+    /// requests by path, both on packed integers, and slices of one array (no allocation per
+    /// group).
+    func forEachClientPathGroup(_ include: (FailedRequest) -> Bool, minimum: Int = 1,
+                                _ body: (ClientPath, ArraySlice<Int>) -> Void) {
+        var byPath: [UInt64] = []
+        var indices: [Int] = []
+        forEachGroup(include, by: \.ip, minimum: minimum) { ip, ofClient in
+            byPath.removeAll(keepingCapacity: true)
+            for index in ofClient { byPath.append(UInt64(requests[index].path) << 32 | UInt64(index)) }
+            byPath.sort()
+            indices.removeAll(keepingCapacity: true)
+            for packed in byPath { indices.append(Int(packed & 0xFFFF_FFFF)) }
+            var start = 0
+            while start < byPath.count {
+                let path = byPath[start] >> 32
+                var end = start + 1
+                while end < byPath.count, byPath[end] >> 32 == path { end += 1 }
+                if end - start >= minimum { body(ClientPath(ip: ip, path: UInt32(path)), indices[start..<end]) }
+                start = end
+            }
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        var groups: [(key: ClientPath, indices: [Int])] = []
-        var start = 0
-        while start < keyed.count {
-            var end = start
-            while end < keyed.count, keyed[end].key == keyed[start].key { end += 1 }
-            groups.append((ClientPath(ip: UInt32(keyed[start].key >> 32), path: UInt32(keyed[start].key & 0xFFFF_FFFF)),
-                           keyed[start..<end].map(\.index)))
-            start = end
-        }
-        return groups
     }
 
     func span(_ indices: [Int]) -> [(name: String, value: Finding.Value)] {
@@ -70,9 +81,12 @@ extension FindingContext {
     /// The login surface most of these requests went to (on a tie, the name sorting first),
     /// and those of the requests that went there.
     func busiestSurface(_ indices: [Int]) -> (surface: String, indices: [Int]) {
-        var bySurface: [String: [Int]] = [:]
-        for index in indices { bySurface[surface(requests[index]), default: []].append(index) }
-        let busiest = bySurface.max { $0.value.count != $1.value.count ? $0.value.count < $1.value.count : $0.key > $1.key }!
-        return (busiest.key, busiest.value)
+        // Counted by surface id; names are compared only to break a tie.
+        var counts: [Int32: Int] = [:]
+        for index in indices { counts[surfaceID(requests[index]), default: 0] += 1 }
+        let busiest = counts.max { a, b in
+            a.value != b.value ? a.value < b.value : surfaceNames[Int(a.key)] > surfaceNames[Int(b.key)]
+        }!.key
+        return (surfaceNames[Int(busiest)], indices.filter { surfaceID(requests[$0]) == busiest })
     }
 }

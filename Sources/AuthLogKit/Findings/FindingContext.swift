@@ -9,10 +9,15 @@ struct FindingContext {
     let thresholds: FindingThresholds
     /// The applications' login and API paths, from the pattern data.
     let loginPaths: LoginPaths
-    /// Per path id, worked out once for the paths requests name: the login surface, and
-    /// whether the path is sensitive.
-    private let surfaces: [String?]
+    /// Per path id, worked out once for the paths requests name: the login surface (an index
+    /// into `surfaceNames`, so that requests are counted per surface without hashing its
+    /// name), and whether the path is sensitive.
+    private let surfaceOfPath: [Int32]
+    let surfaceNames: [String]
     private let sensitive: [Bool]
+    /// The surfaces of requests that name no path.
+    private let wordpressSurface: Int32
+    private let noPathSurface: Int32
 
     init(requests: [FailedRequest], records: [RequestRecord], partner: [Int32], strings: StringInterner,
          thresholds: FindingThresholds, loginPaths: LoginPaths) {
@@ -22,14 +27,25 @@ struct FindingContext {
         self.strings = strings
         self.thresholds = thresholds
         self.loginPaths = loginPaths
-        var surfaces = [String?](repeating: nil, count: strings.strings.count)
+        var surfaceOfPath = [Int32](repeating: -1, count: strings.strings.count)
         var sensitive = [Bool](repeating: false, count: strings.strings.count)
-        for request in requests where request.path != 0 && surfaces[Int(request.path)] == nil {
+        var surfaceNames: [String] = []
+        var surfaceIDs: [String: Int32] = [:]
+        func surfaceID(_ name: String) -> Int32 {
+            if let id = surfaceIDs[name] { return id }
+            surfaceNames.append(name)
+            surfaceIDs[name] = Int32(surfaceNames.count - 1)
+            return Int32(surfaceNames.count - 1)
+        }
+        for request in requests where request.path != 0 && surfaceOfPath[Int(request.path)] < 0 {
             let path = strings.strings[Int(request.path)]
-            surfaces[Int(request.path)] = Self.surface(of: path, loginPaths)
+            surfaceOfPath[Int(request.path)] = surfaceID(Self.surface(of: path, loginPaths))
             sensitive[Int(request.path)] = Self.isSensitive(path)
         }
-        self.surfaces = surfaces
+        wordpressSurface = surfaceID(loginPaths.surfaceName)
+        noPathSurface = surfaceID("(no path)")
+        self.surfaceOfPath = surfaceOfPath
+        self.surfaceNames = surfaceNames
         self.sensitive = sensitive
     }
 
@@ -73,9 +89,12 @@ struct FindingContext {
 
     /// Where a client logs in: WordPress's form and XML-RPC count as one surface, anything
     /// else by its first path segment (`/admin/login` and `/admin/` are the same door).
-    func surface(_ request: FailedRequest) -> String {
-        guard request.path != 0 else { return request.layer == .wordpress ? loginPaths.surfaceName : "(no path)" }
-        return surfaces[Int(request.path)]!  // every request path was worked out in init
+    func surface(_ request: FailedRequest) -> String { surfaceNames[Int(surfaceID(request))] }
+
+    /// `surface(_:)` as an index into `surfaceNames`.
+    func surfaceID(_ request: FailedRequest) -> Int32 {
+        guard request.path != 0 else { return request.layer == .wordpress ? wordpressSurface : noPathSurface }
+        return surfaceOfPath[Int(request.path)]  // every request path was worked out in init
     }
 
     private static func surface(of path: String, _ loginPaths: LoginPaths) -> String {

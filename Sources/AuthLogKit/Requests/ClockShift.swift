@@ -9,7 +9,7 @@ enum ClockShift {
         var samples: [UInt32: [Int]] = [:]
         for (position, record) in index.records.enumerated() where record.side == .detail && record.hasTime {
             // A line that names no path would fit any request of its client: it tells nothing.
-            guard let info = index.rules[record.rule], !index.pairsOnlyLoosely(record, info) else { continue }
+            guard let info = index.rule(of: record), !index.pairsOnlyLoosely(record, info) else { continue }
             samples[record.input, default: []].append(position)
         }
         var shifts: [UInt32: Int64] = [:]
@@ -19,7 +19,7 @@ enum ClockShift {
             var votes: [Int64: Int] = [:]
             for line in sample {
                 let detail = index.records[line]
-                let info = index.rules[detail.rule]!
+                let info = index.rule(of: detail)!
                 for quarter in stride(from: -14 * 3600 as Int64, through: 14 * 3600, by: 900)
                 where hasPartner(detail, info, at: detail.time + quarter, window: window, in: index) {
                     votes[quarter, default: 0] += 1
@@ -34,10 +34,11 @@ enum ClockShift {
 
     private static func hasPartner(_ detail: RequestRecord, _ info: PairingIndex.RuleInfo, at time: Int64, window: Int64,
                                    in index: PairingIndex) -> Bool {
-        var position = index.firstCandidate(ip: detail.ip, time: time - window)
-        while position < index.candidates.count {
+        let client = index.candidates(of: detail.ip)
+        var position = index.firstCandidate(in: client, atOrAfter: time - window)
+        while position < client.upperBound {
             let access = index.records[Int(index.candidates[position])]
-            guard access.ip == detail.ip, access.time <= time + window else { return false }
+            guard access.time <= time + window else { return false }
             if index.fits(access, detail, info) { return true }
             position += 1
         }

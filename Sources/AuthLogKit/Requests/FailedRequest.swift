@@ -1,6 +1,7 @@
 /// One failed request: its access-log line and the line that says why, joined. Either may
 /// be missing (an access 401 nobody explains; a debug.log line whose request answered 200).
-/// Text fields are ids into the join's string table.
+/// Text fields are ids into the join's string table. 40 bytes: what the findings read, no more
+/// (the method, which no rule asks of a failure, stays in the records).
 struct FailedRequest: Sendable {
     var time: Int64
     var ip: UInt32
@@ -8,7 +9,6 @@ struct FailedRequest: Sendable {
     var path: UInt32
     var route: UInt32
     var user: UInt32
-    var method: UInt32
     var status: UInt16
     var cause: Cause
     var layer: RefusingLayer

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The access lines of a scan, ordered for the pairing: by client, then time, then log
 /// order; and the rules that say whether an access line fits a detail line, and which of
 /// several that fit is the likelier partner.
@@ -6,7 +8,8 @@ struct PairingIndex {
         var pairBy: PairingKey
         /// Formats (interned) whose access lines the rule's lines can pair with: the access
         /// formats of the server families its format explains (and, in their own input, any).
-        var accessFormats: Set<UInt32>
+        /// A few at most: a list beats hashing, once per candidate looked at.
+        var accessFormats: [UInt32]
         /// For `login-form`: the paths (interned) its format's login forms are POSTed to.
         var loginPaths: Set<UInt32>
         /// The layer its format's lines blame, when the format names one (`layer = …`).
@@ -25,11 +28,15 @@ struct PairingIndex {
 
     let records: [RequestRecord]
     let strings: StringInterner
-    /// Detail rules by interned `format/rule` id.
-    let rules: [UInt32: RuleInfo]
+    /// Detail rules by interned `format/rule` id (an array by id: ids are dense, and the
+    /// join asks once per detail line and pass).
+    private let rulesByID: [RuleInfo?]
     /// Indexes of the access records with a time, by (client, time, log order). `UInt32`:
     /// half the bytes of `Int` for each access line (records are counted in `UInt32` too).
     let candidates: [UInt32]
+    /// Where each client's candidates start in `candidates`, by client id (one more entry
+    /// than ids): a client's lines are found without a search over everyone's.
+    private let candidateStart: [UInt32]
     /// The server (the directory of its log) of each input, by input index: a line of one
     /// server's error log explains a request in that server's access log.
     private let serverOfInput: [UInt32]
@@ -39,25 +46,17 @@ struct PairingIndex {
     init(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns, inputNames: [Int: String] = [:]) {
         self.records = records
         self.strings = strings
-        var rules: [UInt32: RuleInfo] = [:]
+        var rulesByID = [RuleInfo?](repeating: nil, count: strings.strings.count)
         for format in patterns.patterns.formats where format.role == .detail {
-            let accessFormats = Set(patterns.patterns.accessFormats(explainedBy: format).compactMap { strings.existingID($0.name) })
+            let accessFormats = Array(Set(patterns.patterns.accessFormats(explainedBy: format).compactMap { strings.existingID($0.name) }))
             let loginPaths = Set(format.loginFormPaths.compactMap { strings.existingID($0) })
             for rule in format.rules {
                 guard let id = strings.existingID("\(format.name)/\(rule.id)") else { continue }
-                rules[id] = RuleInfo(pairBy: rule.pairBy, accessFormats: accessFormats, loginPaths: loginPaths, layer: format.layer)
+                rulesByID[Int(id)] = RuleInfo(pairBy: rule.pairBy, accessFormats: accessFormats, loginPaths: loginPaths, layer: format.layer)
             }
         }
-        self.rules = rules
-        // Sorted on one packed integer per line: client id, then seconds since the first time.
-        let base = records.lazy.filter(\.hasTime).map(\.time).min() ?? 0
-        var keyed: [(key: UInt64, index: UInt32)] = []
-        keyed.reserveCapacity(records.count)
-        for (index, record) in records.enumerated() where record.side == .access && record.hasTime {
-            keyed.append((UInt64(record.ip) << 32 | UInt64(UInt32(clamping: record.time - base)), UInt32(index)))
-        }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
-        self.candidates = keyed.map(\.index)
+        self.rulesByID = rulesByID
+        (candidates, candidateStart) = Self.candidatesByClient(records, clients: strings.strings.count)
         self.post = strings.existingID("POST") ?? UInt32.max
         self.emptyPath = strings.existingID("") ?? UInt32.max
         var directories: [Substring: UInt32] = [:]
@@ -72,13 +71,44 @@ struct PairingIndex {
         self.serverOfInput = serverOfInput
     }
 
-    /// Position in `candidates` of the first line of `ip` at or after `time`.
-    func firstCandidate(ip: UInt32, time: Int64) -> Int {
-        var low = 0, high = candidates.count
+    /// The access lines with a time, ordered by client, then seconds since the first time
+    /// (clamped to 32 bits), then log order; and where each client's lines start. Counted
+    /// into place by client id (ids are dense), then each client's few lines sorted on one
+    /// packed integer: no comparison sort of everyone's lines.
+    private static func candidatesByClient(_ records: [RequestRecord], clients: Int) -> ([UInt32], [UInt32]) {
+        let base = records.lazy.filter(\.hasTime).map(\.time).min() ?? 0
+        var start = [UInt32](repeating: 0, count: clients + 1)
+        for record in records where record.side == .access && record.hasTime { start[Int(record.ip) + 1] += 1 }
+        for client in 0..<clients { start[client + 1] += start[client] }
+        var next = start
+        var packed = [UInt64](repeating: 0, count: Int(start[clients]))
+        for (index, record) in records.enumerated() where record.side == .access && record.hasTime {
+            packed[Int(next[Int(record.ip)])] = UInt64(UInt32(clamping: record.time - base)) << 32 | UInt64(index)
+            next[Int(record.ip)] += 1
+        }
+        for client in 0..<clients where start[client + 1] - start[client] > 1 {
+            packed[Int(start[client])..<Int(start[client + 1])].sort()
+        }
+        return (packed.map { UInt32(truncatingIfNeeded: $0) }, start)
+    }
+
+    /// The detail rule a record's line was matched by, if it pairs at all.
+    func rule(of record: RequestRecord) -> RuleInfo? {
+        Int(record.rule) < rulesByID.count ? rulesByID[Int(record.rule)] : nil
+    }
+
+    /// Positions in `candidates` of the lines of client `ip`.
+    func candidates(of ip: UInt32) -> Range<Int> {
+        guard Int(ip) + 1 < candidateStart.count else { return 0..<0 }
+        return Int(candidateStart[Int(ip)])..<Int(candidateStart[Int(ip) + 1])
+    }
+
+    /// Position in `range` (one client's candidates) of its first line at or after `time`.
+    func firstCandidate(in range: Range<Int>, atOrAfter time: Int64) -> Int {
+        var low = range.lowerBound, high = range.upperBound
         while low < high {
             let middle = (low + high) / 2
-            let record = records[Int(candidates[middle])]
-            if record.ip < ip || (record.ip == ip && record.time < time) { low = middle + 1 } else { high = middle }
+            if records[Int(candidates[middle])].time < time { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -101,7 +131,7 @@ struct PairingIndex {
     func fits(_ access: RequestRecord, _ detail: RequestRecord, _ info: RuleInfo, _ strictness: Strictness = .strict) -> Bool {
         // The access formats its format explains, or any access line of the same input: one
         // file or container log holding both sides of its requests.
-        guard info.accessFormats.contains(access.format) || access.input == detail.input else { return false }
+        guard access.input == detail.input || info.accessFormats.contains(access.format) else { return false }
         let failed = access.cause != RequestRecord.noCause
         switch info.pairBy {
         case .path, .credentials:
@@ -155,18 +185,32 @@ struct PairingIndex {
     /// of URL bytes the file path ends with.
     private func fileMatch(_ detail: RequestRecord, _ access: RequestRecord,
                            _ strictness: Strictness) -> (length: Int, whole: Bool)? {
-        guard let file = strings[detail.path], let url = strings[access.path], url.hasPrefix("/") else { return nil }
-        let fileBytes = Array(file.utf8)
-        let candidates = url.contains("%") ? [Array(url.utf8), Array(url.utf8).withUnsafeBytes(FieldDecoding.percentDecoded)] : [Array(url.utf8)]
-        for urlBytes in candidates where fileBytes.ends(with: urlBytes[...]) { return (urlBytes.count, true) }
+        guard var file = strings[detail.path], var url = strings[access.path], url.hasPrefix("/") else { return nil }
+        // The bytes of both strings where they are (no copy), and a decoded copy of the URL only
+        // when it holds a "%" (rare; the byte test spares the Foundation search for the rest).
+        let decoded = url.utf8.contains(UInt8(ascii: "%")) && url.contains("%")
+            ? url.withUTF8 { FieldDecoding.percentDecoded(UnsafeRawBufferPointer($0)) } : nil
+        return file.withUTF8 { fileBytes in
+            url.withUTF8 { urlBytes in
+                if let decoded {
+                    return decoded.withUnsafeBufferPointer { Self.fileMatch(fileBytes, [urlBytes, $0], strictness) }
+                }
+                return Self.fileMatch(fileBytes, [urlBytes], strictness)
+            }
+        }
+    }
+
+    private static func fileMatch(_ fileBytes: UnsafeBufferPointer<UInt8>, _ urls: [UnsafeBufferPointer<UInt8>],
+                                  _ strictness: Strictness) -> (length: Int, whole: Bool)? {
+        for urlBytes in urls where fileBytes.ends(with: urlBytes) { return (urlBytes.count, true) }
         guard strictness == .loose else { return nil }
         var best: Int? = nil
-        for urlBytes in candidates {
+        for urlBytes in urls {
             // Each "/" after the first ends a component; the longest such start that the file
             // path ends with is the part Apache walked.
             for cut in urlBytes.indices.reversed() where cut > 1 && urlBytes[cut] == UInt8(ascii: "/") {
                 if cut <= best ?? 0 { break }
-                if fileBytes.ends(with: urlBytes[..<cut]) { best = cut; break }
+                if fileBytes.ends(with: UnsafeBufferPointer(rebasing: urlBytes[..<cut])) { best = cut; break }
             }
         }
         return best.map { ($0, false) }
@@ -179,8 +223,10 @@ struct PairingIndex {
     }
 }
 
-private extension Array where Element == UInt8 {
-    func ends(with suffix: ArraySlice<UInt8>) -> Bool {
-        suffix.count <= count && self[(count - suffix.count)...].elementsEqual(suffix)
+private extension UnsafeBufferPointer where Element == UInt8 {
+    func ends(with suffix: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard suffix.count <= count else { return false }
+        guard let base = baseAddress, let suffixBase = suffix.baseAddress else { return suffix.isEmpty }
+        return memcmp(base + (count - suffix.count), suffixBase, suffix.count) == 0
     }
 }

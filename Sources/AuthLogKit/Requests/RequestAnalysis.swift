@@ -37,7 +37,9 @@ struct RequestAnalysis {
         }
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
 
-        var layers: [RefusingLayer: Int] = [:]
+        // Counted in arrays by layer and by format id (few layers, dense ids): no hashing per request.
+        let allLayers = RefusingLayer.allCases
+        var layers = [Int](repeating: 0, count: allLayers.count)
         let strings = joined.strings
         // Without any error or debug line, every request is its access line: the events'
         // tables are the requests' (shared, not copied or counted again). Past the limit,
@@ -45,11 +47,11 @@ struct RequestAnalysis {
         let onlyAccessLines = !joined.records.contains { $0.side == .detail } || collected.dropped > 0
         if onlyAccessLines { report.aggregate = events }
         var tallies = RequestTallies(strings: onlyAccessLines ? 0 : strings.strings.count)
-        var formatNames: [UInt32: String] = [:]
+        var formatNames = [String?](repeating: nil, count: strings.strings.count)
         for request in joined.requests {
-            layers[request.layer, default: 0] += 1
-            let format = formatNames[request.format] ?? strings[request.format] ?? "?"
-            formatNames[request.format] = format
+            layers[allLayers.firstIndex(of: request.layer)!] += 1
+            let format = formatNames[Int(request.format)] ?? strings[request.format] ?? "?"
+            formatNames[Int(request.format)] = format
             if !onlyAccessLines {
                 report.aggregate.countTotals(cause: request.cause, format: format, time: request.hasTime ? request.time : nil)
                 tallies.add(request)
@@ -65,7 +67,8 @@ struct RequestAnalysis {
             }
         }
         if !onlyAccessLines { tallies.fill(&report.aggregate, strings: strings) }
-        report.byLayer = layers.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.layer < $1.layer }
+        report.byLayer = zip(allLayers, layers).filter { $0.1 > 0 }.map { (layer: $0.0, count: $0.1) }
+            .sorted { $0.count != $1.count ? $0.count > $1.count : $0.layer < $1.layer }
 
         clock.mark("aggregate")
         let context = FindingContext(requests: joined.requests, records: joined.records, partner: joined.partner,

@@ -31,58 +31,70 @@ struct RequestJoiner {
     func join(records: [RequestRecord], strings: StringInterner, patterns: CompiledPatterns,
               inputNames: [Int: String] = [:]) -> Result {
         let pairing = PairingIndex(records: records, strings: strings, patterns: patterns, inputNames: inputNames)
-        let rules = pairing.rules
         let candidates = pairing.candidates
-        let shiftOfInput = ClockShift.learn(pairing, window: window)
+        let clockShifts = ClockShift.learn(pairing, window: window)
+        var shiftOfInput = [Int64](repeating: 0, count: Int(records.lazy.map(\.input).max() ?? 0) + 1)
+        for (input, shift) in clockShifts where Int(input) < shiftOfInput.count { shiftOfInput[Int(input)] = shift }
         // An access line is taken when it has a partner: no separate "used" array.
         var partner = [Int32](repeating: -1, count: records.count)
 
         var paired = 0
         let passes: [(exact: Bool, strictness: PairingIndex.Strictness)] =
             [(true, .strict), (false, .strict), (true, .loose), (false, .loose)]
-        for (exact, strictness) in passes {
-            for line in records.indices where records[line].side == .detail && partner[line] < 0 {
-                let detail = records[line]
-                guard detail.hasTime, let info = rules[detail.rule] else { continue }
-                // Only lines that can fit loosely where they could not strictly are tried again.
-                if strictness == .loose, !pairing.pairsOnlyLoosely(detail, info), info.pairBy != .filePath { continue }
-                let time = detail.time + (shiftOfInput[detail.input] ?? 0)
-                let from = exact ? time : time - window
-                let to = exact ? time : time + window
-                var best: Int? = nil
-                var bestScore = (0, 0, Int64.max, 0)
-                var position = pairing.firstCandidate(ip: detail.ip, time: from)
-                while position < candidates.count {
-                    let candidate = Int(candidates[position])
-                    let access = records[candidate]
-                    guard access.ip == detail.ip, access.time <= to else { break }
-                    position += 1
-                    guard partner[candidate] < 0, pairing.fits(access, detail, info, strictness) else { continue }
-                    let preference = pairing.preference(access, detail, info, strictness)
-                    let score = (preference.server, preference.user, abs(access.time - time), preference.path)
-                    if best == nil || score < bestScore {
-                        best = candidate
-                        bestScore = score
+        // Only lines of one client compete for its access lines, so clients are joined one
+        // after the other, all four passes each, while that client's lines are in cache; within
+        // a client the passes and the log order are as if all lines were taken pass by pass.
+        let detailsByClient = Self.detailLinesByClient(records, clients: strings.strings.count)
+        for client in 0..<detailsByClient.start.count - 1 {
+            let lines = Int(detailsByClient.start[client])..<Int(detailsByClient.start[client + 1])
+            let clientCandidates = pairing.candidates(of: UInt32(client))
+            guard !lines.isEmpty, !clientCandidates.isEmpty else { continue }
+            for (exact, strictness) in passes {
+                for line in lines.lazy.map({ Int(detailsByClient.lines[$0]) }) where partner[line] < 0 {
+                    let detail = records[line]
+                    guard detail.hasTime, let info = pairing.rule(of: detail) else { continue }
+                    // Only lines that can fit loosely where they could not strictly are tried again.
+                    if strictness == .loose, !pairing.pairsOnlyLoosely(detail, info), info.pairBy != .filePath { continue }
+                    let time = detail.time + shiftOfInput[Int(detail.input)]
+                    let from = exact ? time : time - window
+                    let to = exact ? time : time + window
+                    var best: Int? = nil
+                    var bestScore = (0, 0, Int64.max, 0)
+                    var position = pairing.firstCandidate(in: clientCandidates, atOrAfter: from)
+                    while position < clientCandidates.upperBound {
+                        let candidate = Int(candidates[position])
+                        let access = records[candidate]
+                        guard access.time <= to else { break }
+                        position += 1
+                        guard partner[candidate] < 0, pairing.fits(access, detail, info, strictness) else { continue }
+                        let preference = pairing.preference(access, detail, info, strictness)
+                        let score = (preference.server, preference.user, abs(access.time - time), preference.path)
+                        if best == nil || score < bestScore {
+                            best = candidate
+                            bestScore = score
+                        }
                     }
-                }
-                if let best {
-                    partner[line] = Int32(best)
-                    partner[best] = Int32(line)
-                    paired += 1
+                    if let best {
+                        partner[line] = Int32(best)
+                        partner[best] = Int32(line)
+                        paired += 1
+                    }
                 }
             }
         }
 
         var requests: [FailedRequest] = []
         requests.reserveCapacity(records.count - paired - records.lazy.filter { $0.failureCause == nil }.count)
-        var layerOfPath: [UInt32: RefusingLayer] = [:]
+        // By path id (dense ids: arrays, not dictionaries hashed per request).
+        var layerOfPath = [RefusingLayer?](repeating: nil, count: strings.strings.count)
         for (index, record) in records.enumerated() {
             guard let cause = record.failureCause else { continue }
             if record.side == .access, partner[index] >= 0 { continue }  // counted with its detail line
             if record.side == .detail {
                 let accessIndex = Int(partner[index])
                 let access = accessIndex >= 0 ? records[accessIndex] : nil
-                let pairBy = rules[record.rule]?.pairBy ?? .path
+                let rule = pairing.rule(of: record)
+                let pairBy = rule?.pairBy ?? .path
                 var path = access?.path ?? 0
                 if access == nil {
                     switch pairBy {
@@ -90,30 +102,35 @@ struct RequestJoiner {
                     case .route, .loginForm: path = 0
                     }
                 }
-                let layer = rules[record.rule]?.layer ?? (cause == .deniedByRule ? .serverRule : .webServer)
-                if path != 0, layerOfPath[path] == nil || layer == .webServer { layerOfPath[path] = layer }
+                let layer = rule?.layer ?? (cause == .deniedByRule ? .serverRule : .webServer)
+                if path != 0, layerOfPath[Int(path)] == nil || layer == .webServer { layerOfPath[Int(path)] = layer }
                 requests.append(FailedRequest(
                     time: access?.hasTime == true ? access!.time : record.time, ip: record.ip, path: path,
                     route: pairBy == .route ? record.path : (access?.route ?? 0),
-                    user: record.user != 0 ? record.user : (access?.user ?? 0), method: access?.method ?? record.method,
+                    user: record.user != 0 ? record.user : (access?.user ?? 0),
                     status: access?.status ?? record.status, cause: cause, layer: layer, format: record.format,
                     access: accessIndex >= 0 ? Int32(accessIndex) : -1, detail: Int32(index)))
             } else {
                 requests.append(FailedRequest(
                     time: record.time, ip: record.ip, path: record.path, route: record.route, user: record.user,
-                    method: record.method, status: record.status, cause: cause, layer: .application,
+                    status: record.status, cause: cause, layer: .application,
                     format: record.format, access: Int32(index), detail: -1))
             }
         }
         // Access lines nobody explained: the layer whose URLs they asked for (WordPress's, by
         // the pattern files), else the layer that explained other refusals of the same path,
         // else the application behind the server.
+        // The claim is worked out once per path (and whether a route was called), not per request.
         let urlLayers = URLLayers(patterns.patterns)
+        var claimedLayer = [RefusingLayer??](repeating: nil, count: strings.strings.count * 2)
         for index in requests.indices where requests[index].detail < 0 {
             let request = requests[index]
-            if let claimed = urlLayers.layer(path: strings[request.path], route: strings[request.route]) {
+            let slot = Int(request.path) * 2 + (request.route != 0 ? 1 : 0)
+            let claimed = claimedLayer[slot] ?? urlLayers.layer(path: strings[request.path], route: strings[request.route])
+            claimedLayer[slot] = claimed
+            if let claimed {
                 requests[index].layer = claimed
-            } else if let known = layerOfPath[request.path] {
+            } else if let known = layerOfPath[Int(request.path)] {
                 requests[index].layer = known
             }
         }
@@ -124,6 +141,21 @@ struct RequestJoiner {
             let x = a.hasTime ? a.time : Int64.max, y = b.hasTime ? b.time : Int64.max
             return x != y ? x < y : max(a.access, a.detail) < max(b.access, b.detail)
         }
-        return Result(requests: requests, records: records, partner: partner, strings: strings, paired: paired, clockShifts: shiftOfInput)
+        return Result(requests: requests, records: records, partner: partner, strings: strings, paired: paired, clockShifts: clockShifts)
+    }
+
+    /// The detail lines' indexes grouped by client (counted into place by client id), each
+    /// client's in log order, and where each client's start (one more entry than ids).
+    private static func detailLinesByClient(_ records: [RequestRecord], clients: Int) -> (lines: [UInt32], start: [UInt32]) {
+        var start = [UInt32](repeating: 0, count: clients + 1)
+        for record in records where record.side == .detail { start[Int(record.ip) + 1] += 1 }
+        for client in 0..<clients { start[client + 1] += start[client] }
+        var next = start
+        var lines = [UInt32](repeating: 0, count: Int(start[clients]))
+        for (index, record) in records.enumerated() where record.side == .detail {
+            lines[Int(next[Int(record.ip)])] = UInt32(index)
+            next[Int(record.ip)] += 1
+        }
+        return (lines, start)
     }
 }

@@ -3,12 +3,16 @@
 struct RequestTallies {
     private var clients: [FailureTally?]
     private var usersOfClient: [Set<UInt32>]
+    /// The user each client's last request named: a run of one user's failures (a guesser on
+    /// one account, a stale password) is inserted into the set once.
+    private var lastUserOfClient: [UInt32]
     private var paths: [FailureTally?]
     private var users: [FailureTally?]
 
     init(strings: Int) {
         clients = Array(repeating: nil, count: strings)
         usersOfClient = Array(repeating: [], count: strings)
+        lastUserOfClient = Array(repeating: 0, count: strings)
         paths = Array(repeating: nil, count: strings)
         users = Array(repeating: nil, count: strings)
     }
@@ -17,7 +21,10 @@ struct RequestTallies {
         let time = request.hasTime ? request.time : nil
         if request.ip != 0 {
             clients[Int(request.ip), default: FailureTally()].add(cause: request.cause, time: time)
-            if request.user != 0 { usersOfClient[Int(request.ip)].insert(request.user) }
+            if request.user != 0, lastUserOfClient[Int(request.ip)] != request.user {
+                usersOfClient[Int(request.ip)].insert(request.user)
+                lastUserOfClient[Int(request.ip)] = request.user
+            }
         }
         if request.path != 0 { paths[Int(request.path), default: FailureTally()].add(cause: request.cause, time: time) }
         if request.user != 0 { users[Int(request.user), default: FailureTally()].add(cause: request.cause, time: time) }

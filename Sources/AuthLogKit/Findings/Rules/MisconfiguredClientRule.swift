@@ -18,15 +18,14 @@ struct MisconfiguredClientRule: FindingRule {
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let minimum = context.thresholds[Self.failures]
         // Expired tokens and stale nonces have their own finding and advice.
-        let byClientPath = context.groupByClientAndPath {
-            $0.hasTime && $0.path != 0 && $0.cause != .expiredToken && $0.cause != .invalidNonce
-        }
         var findings: [Finding] = []
-        for (key, all) in byClientPath where all.count >= minimum {
+        context.forEachClientPathGroup({
+            $0.hasTime && $0.path != 0 && $0.cause != .expiredToken && $0.cause != .invalidNonce
+        }, minimum: minimum) { key, all in
             let indices = all.filter { !state.explained[$0] }
             guard indices.count >= minimum, context.distinct(indices, \.user) <= 2,
                   let interval = Self.steadyInterval(indices.map { context.requests[$0].time }, minimumGaps: minimum - 1),
-                  let address = context.text(key.ip), let path = context.text(key.path) else { continue }
+                  let address = context.text(key.ip), let path = context.text(key.path) else { return }
             state.misconfigured.insert(key.ip)
             for index in all { state.explained[index] = true }
             let causes = Dictionary(grouping: indices, by: { context.requests[$0].cause }).max { $0.value.count < $1.value.count }!.key
