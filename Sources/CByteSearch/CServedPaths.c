@@ -39,6 +39,9 @@ struct authlog_served_table {
     size_t bucket_total;
     uint64_t seed;
     int dropped;
+    // New buckets put before a path's last one (times running backwards): each costs a
+    // memmove of the path's buckets, so past `max_out_of_order` such lines are not counted.
+    size_t out_of_order;
     // The minute of the last time read, while its `dd/Mon/yyyy:HH:MM` and zone repeat.
     unsigned char cached_prefix[17];
     unsigned char cached_zone[5];
@@ -48,6 +51,8 @@ struct authlog_served_table {
 
 // A path longer than this is no path a finding would name; it is not counted.
 enum { max_key_length = 2048 };
+// Lines whose time goes backwards for their path, counted before the table gives up on them.
+enum { max_out_of_order = 65536 };
 
 static inline uint64_t mix(uint64_t a, uint64_t b) {
     __uint128_t product = (__uint128_t)a * b;
@@ -137,9 +142,12 @@ static void coarsen(authlog_served_table *table, served_path *path) {
     path->shift += 1;
 }
 
-// Within the table's bucket budget: the paths with the most buckets get wider ones.
+// Within the table's bucket budget: the paths with the most buckets get wider ones. Which
+// path is widest depends on which lines shared this table, so the counts are then marked
+// approximate (`dropped`), and new-failure reads the candidates' answers back exactly.
 static void keep_within_budget(authlog_served_table *table) {
     while (table->bucket_total > table->max_buckets) {
+        table->dropped = 1;
         served_path *widest = NULL;
         for (size_t i = 0; i < table->path_count; i++) {
             if (widest == NULL || table->paths[i].count > widest->count) widest = &table->paths[i];
@@ -149,13 +157,17 @@ static void keep_within_budget(authlog_served_table *table) {
     }
 }
 
-// `count` more at `index` (already shifted to the path's width).
-static void add_to_bucket(authlog_served_table *table, served_path *path, int32_t index, uint64_t count) {
-    path->total += count;
+// `count` more at `index` (already shifted to the path's width). From a scanned line
+// (`scanning`), a new bucket before the path's last one is refused (0) past
+// `max_out_of_order` of them: a log whose times run backwards would otherwise cost a memmove
+// of the path's buckets per line. A merge's buckets are always taken.
+static int add_to_bucket(authlog_served_table *table, served_path *path, int32_t index, uint64_t count,
+                         int scanning) {
     if (path->count > 0 && path->buckets[path->count - 1].index == index) {  // time order: the usual case
         served_bucket *last = &path->buckets[path->count - 1];
         last->count = saturating_add(last->count, count);
-        return;
+        path->total += count;
+        return 1;
     }
     uint32_t low = 0, high = path->count;
     while (low < high) {
@@ -164,8 +176,14 @@ static void add_to_bucket(authlog_served_table *table, served_path *path, int32_
     }
     if (low < path->count && path->buckets[low].index == index) {
         path->buckets[low].count = saturating_add(path->buckets[low].count, count);
-        return;
+        path->total += count;
+        return 1;
     }
+    if (scanning && low < path->count) {
+        if (table->out_of_order >= max_out_of_order) return 0;
+        table->out_of_order += 1;
+    }
+    path->total += count;
     if (path->count == path->capacity) {
         uint32_t capacity = path->capacity ? path->capacity * 2 : 4;
         served_bucket *grown = realloc(path->buckets, capacity * sizeof(served_bucket));
@@ -180,6 +198,7 @@ static void add_to_bucket(authlog_served_table *table, served_path *path, int32_
     table->bucket_total += 1;
     while (path->count > table->max_buckets_per_path) coarsen(table, path);
     if (table->bucket_total > table->max_buckets) keep_within_budget(table);
+    return 1;
 }
 
 typedef struct {
@@ -306,7 +325,9 @@ static int64_t clf_seconds(authlog_served_table *table, const unsigned char *tim
         }
         int month = month_number(time + 3);
         int hour = two_digits(time + 12), minute = two_digits(time + 15);
-        if (month == 0 || hour >= 24 || minute >= 60) return 0;
+        int day = two_digits(time);
+        // The scan's own time parser refuses day 0 or past 31: a line it cannot date is no answer.
+        if (month == 0 || day < 1 || day > 31 || hour >= 24 || minute >= 60) return 0;
         int64_t year = two_digits(time + 7) * 100 + two_digits(time + 9);
         int64_t offset = two_digits(time + 22) * 60 + two_digits(time + 24);
         if (time[21] == '-') offset = -offset;
@@ -373,8 +394,13 @@ static int count_line(authlog_served_table *table, const unsigned char *line, co
     if (!valid || seconds < since || seconds >= until) return 0;
     int64_t minute = seconds >= 0 ? seconds / 60 : -((-seconds + 59) / 60);
     if (minute < INT32_MIN || minute > INT32_MAX) return 0;
+    // The scanner skips a line holding a NUL as binary: it is no served request either.
+    if (memchr(line, 0, (size_t)(end - line)) != NULL) return 0;
     served_path *path = find_or_insert(table, uri, length);
-    add_to_bucket(table, path, (int32_t)floor_shift(minute, path->shift), 1);
+    if (!add_to_bucket(table, path, (int32_t)floor_shift(minute, path->shift), 1, 1)) {
+        table->dropped = 1;
+        return 0;
+    }
     return 1;
 }
 
@@ -400,7 +426,7 @@ void authlog_served_merge(authlog_served_table *table, const authlog_served_tabl
         for (uint32_t b = 0; b < from->count; b++) {
             // Adding may widen `into`'s buckets: the shift is read again for each.
             add_to_bucket(table, into, (int32_t)floor_shift(from->buckets[b].index, into->shift - from->shift),
-                          from->buckets[b].count);
+                          from->buckets[b].count, 0);
         }
     }
     keep_within_budget(table);

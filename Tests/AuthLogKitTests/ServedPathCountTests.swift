@@ -124,4 +124,67 @@ import Testing
         #expect(finding.figure("served_before") == .int(24))
         #expect(finding.figure("failures") == .int(12))
     }
+
+    /// Defect (review): a day the scan's own time parser refuses (0, past 31) and a line
+    /// holding a NUL (which the scanner skips as binary) were counted as served answers.
+    @Test func linesTheScanRefusesAreNoServedAnswers() {
+        let log = Self.line("203.0.113.5", "99/Nov/2026:11:00:05 +0000", "GET /x HTTP/1.1", 200)
+            + Self.line("203.0.113.5", "00/Nov/2026:11:00:05 +0000", "GET /x HTTP/1.1", 200)
+            + Self.line("203.0.113.5", "21/Nov/2026:11:00:05 +0000", "GET /x HTTP/1.1", 200).replacingOccurrences(of: "curl", with: "cu\u{0}rl")
+            + Self.line("203.0.113.5", "21/Nov/2026:11:00:06 +0000", "GET /x HTTP/1.1", 200)
+        let table = Self.table(log)
+        #expect(table.buckets(of: "/x") == [ServedBucket(start: Self.eleven, end: Self.eleven + 60, count: 1)])
+        #expect(!table.isApproximate)
+    }
+
+    /// Defect (review): a log whose times run backwards made every line a memmove of its path's
+    /// buckets. Past a bound such lines are refused and the table says it is approximate, so
+    /// new-failure reads its candidates back instead of trusting short counts.
+    @Test(.timeLimit(.minutes(1)))
+    func timesRunningBackwardsEndInApproximateCountsNotInAMemmovePerLine() {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = TimeZone(identifier: "UTC")
+        format.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
+        var log = ""
+        for minute in stride(from: 4000, to: 0, by: -1) {
+            let time = format.string(from: Date(timeIntervalSince1970: TimeInterval(Self.eleven + Int64(minute) * 60)))
+            for path in 0..<20 { log += "203.0.113.5 - - [\(time)] \"GET /x\(path) HTTP/1.1\" 200 5 \"-\" \"c\"\n" }
+        }
+        let table = Self.table(log)
+        #expect(table.isApproximate)
+        let counted = (0..<20).reduce(0) { sum, path in sum + table.buckets(of: "/x\(path)").reduce(0) { $0 + $1.count } }
+        #expect(counted > 60_000 && counted < 80_000)
+    }
+
+    /// Defect (review): past 8192 paths a worker's table dropped the least served, and which
+    /// were dropped depended on which chunks shared a table (threads, chunk size), so
+    /// new-failure could see a path's later answers vanish. Now such a table says it is
+    /// approximate and the candidates are read back: with a flood of 8,292 served paths the
+    /// scene's finding is the one it has alone, for one thread and for two.
+    @Test func servedCountsPastTheirBoundsAreReadBackExactly() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var log = try String(contentsOfFile: Self.sceneLog, encoding: .utf8)
+        var flood = ""
+        for n in 0..<(ServedPathTable.maxPaths + 100) {
+            flood += Self.line("198.51.100.9", "21/Nov/2026:06:00:00 +0000", "GET /p/\(n) HTTP/1.1", 200)
+        }
+        #expect(Self.table(flood).isApproximate)
+        log = flood + log
+        let file = directory.appendingPathComponent("access.log")
+        try log.write(to: file, atomically: true, encoding: .utf8)
+        for threads in [1, 2] {
+            var options = ScanOptions()
+            options.timeZone = TimeZone(identifier: "UTC")!
+            options.now = SampleVerifier.sampleNow
+            options.threads = threads
+            options.chunkSize = 64 << 10
+            let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: [file.path])
+            let finding = try #require(report.requests?.findings.first { $0.kind == .newFailure })
+            #expect(finding.key == "/api/v2/report")
+            #expect(finding.figure("served_before") == .int(24))
+            #expect(finding.figure("failures") == .int(12))
+        }
+    }
 }

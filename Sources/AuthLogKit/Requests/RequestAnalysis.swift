@@ -83,8 +83,14 @@ struct RequestAnalysis {
         let candidates = detector.successCandidates(logStarts: logStarts, limit: SuccessReader.maxPaths)
         clock.note("new-failure candidates: \(candidates.map { strings[$0] ?? "" })")
         if !candidates.isEmpty {
-            let readAgain = servedCounts.map { counts in inputs.filter { counts.inputsToReadAgain.contains($0.path) } } ?? inputs
-            let served = ServedAnswers(counted: servedCounts?.merged(), candidates: candidates, strings: strings)
+            // Counts that had to drop a path or widen buckets to stay bounded depend on which
+            // lines shared a worker's table: then the candidates' answers are read back exactly.
+            let counted = servedCounts?.merged().flatMap { $0.isApproximate ? nil : $0 }
+            let readAgain = servedCounts.flatMap { counts in
+                counted == nil ? nil : inputs.filter { counts.inputsToReadAgain.contains($0.path) }
+            } ?? inputs
+            clock.note("served counts: \(counted == nil ? "read back" : "counted during the scan")")
+            let served = ServedAnswers(counted: counted, candidates: candidates, strings: strings)
                 .adding(SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
                     .read(paths: candidates, strings: strings, files: files, inputs: readAgain))
             findings += detector.findings(served: served.byPath)

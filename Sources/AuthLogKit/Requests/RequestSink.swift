@@ -69,6 +69,9 @@ struct RequestSink: EventSink {
     /// Past this many strings a task's table starts afresh after a batch: a flood of distinct
     /// addresses in one large chunk does not hold them all twice (here and in the collector).
     static let maxTaskStrings = 1 << 16
+    /// And past this many bytes of them: fields of up to a line's length each (a flood of long
+    /// distinct paths) would otherwise hold up to `maxTaskStrings` lines per worker.
+    static let maxTaskStringBytes = 16 << 20
 
     /// A detail line's route is its path (what `pair-by = route` compares); only access
     /// lines carry a separate one. The fields are interned in the order the collector maps
@@ -98,7 +101,7 @@ struct RequestSink: EventSink {
         var batch = RequestCollector.Batch(input: input, task: task, records: records)
         records = []  // the batch's array is the only reference: the collector keeps it, uncopied
         collectorHasRoom = collector.add(&batch, strings: interner.strings, collectorIDs: &collectorIDs, inputName: inputName)
-        if interner.strings.count > Self.maxTaskStrings || !collectorHasRoom {
+        if interner.strings.count > Self.maxTaskStrings || interner.bytes > Self.maxTaskStringBytes || !collectorHasRoom {
             interner = StringInterner()
             collectorIDs = [0]
             detailFormat = [:]

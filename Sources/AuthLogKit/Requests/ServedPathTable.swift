@@ -10,7 +10,10 @@ import CByteSearch
 /// as the top lists drop keys), and at most `maxBucketsPerPath` buckets per path (a path
 /// served in more distinct minutes gets buckets twice as wide, which depends only on the
 /// minutes, not on the order they came in), `maxBuckets` in all. Within those bounds the
-/// counts are exact and the same for any number of workers and chunk size.
+/// counts are exact and the same for any number of workers and chunk size. Past them (a path
+/// dropped, buckets widened for the budget, or a log whose times run backwards more than
+/// `max_out_of_order` times) the table says `isApproximate`, and new-failure reads its
+/// candidates' answers back instead (`RequestAnalysis`).
 // SAFETY (@unchecked Sendable): a table is used by one thread at a time: a task's sink
 // borrows it from `ServedPathCounts` (under its lock) and gives it back at the task's end;
 // merging happens after the workers have finished.
@@ -37,7 +40,7 @@ final class ServedPathTable: @unchecked Sendable {
 
     func merge(_ other: ServedPathTable) { authlog_served_merge(table, other.table) }
 
-    /// Some path was dropped to keep the table bounded: counts may be short.
+    /// The table left something out to stay bounded: counts may be short or widened.
     var isApproximate: Bool { authlog_served_dropped(table) != 0 }
 
     var pathCount: Int { authlog_served_path_count(table) }

@@ -3,6 +3,8 @@
 struct StringInterner {
     private var ids: [String: UInt32] = [:]
     private(set) var strings: [String] = [""]
+    /// UTF-8 bytes of the strings held: a bound on count alone lets long fields hold gigabytes.
+    private(set) var bytes = 0
 
     mutating func id(_ string: String?) -> UInt32 {
         guard let string else { return 0 }
@@ -10,6 +12,7 @@ struct StringInterner {
         let id = UInt32(strings.count)
         ids[string] = id
         strings.append(string)
+        bytes += string.utf8.count
         return id
     }
 
