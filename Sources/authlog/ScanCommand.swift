@@ -45,6 +45,7 @@ struct ScanCommand: ParsableCommand {
               authlog scan --output json samples/ > report.json
               authlog scan -o ndjson /var/log/nginx | jq 'select(.cause=="unknown-user")'
               authlog scan -o ndjson /var/log | jq -c 'select(.type=="finding") | {kind, key, advice}'
+              authlog scan -o bans --ban-format nginx /var/log/nginx > /etc/nginx/authlog-bans.conf
               authlog scan --brute-force 100 --no-requests /var/log/apache2
               xzcat access.log.3.xz | authlog scan -
               authlog scan --journal -u nginx -u apache2
@@ -68,6 +69,8 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup var common: CommonScanOptions
 
     @OptionGroup(title: "Findings") var findings: FindingOptions
+
+    @OptionGroup(title: "Ban lists") var bans: BanOptions
 
     @Option(help: "Colour in text output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.")
     var color: ColorChoice = .auto
@@ -99,7 +102,7 @@ struct ScanCommand: ParsableCommand {
             ?? session.run(arguments: inputs, onEvent: onEvent)
         progressLine?.stop()
         writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled),
-                                                      generator: "authlog \(AuthLog.version)"), to: stdout)
+                                                      generator: "authlog \(AuthLog.version)", bans: bans.settings()), to: stdout)
         try stdout.flush()
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
     }

@@ -90,6 +90,8 @@ struct SummaryCommand: ParsableCommand {
 
     @OptionGroup(title: "Findings") var findings: FindingOptions
 
+    @OptionGroup(title: "Ban lists") var bans: BanOptions
+
     func validate() throws {
         try journal.check(paths: paths, logFormat: common.logFormat)
         if paths.isEmpty, !journal.journal { throw ValidationError("Missing expected argument '<path> ...'") }
@@ -202,7 +204,7 @@ struct SummaryCommand: ParsableCommand {
             let out = outputFile == nil ? ReportOutput.standardOutput() : ReportOutput()
             let settings = ReportSettings(top: common.top,
                                           style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor),
-                                          generator: "authlog \(AuthLog.version)")
+                                          generator: "authlog \(AuthLog.version)", bans: bans.settings())
             output.writer.write(document, settings: settings, to: out)
             if let outputFile {
                 do {

@@ -49,6 +49,10 @@ public struct Finding: Sendable {
     public var advice: String
     /// How strongly it stands out, for ordering within a kind (usually the failures involved).
     public var weight: Int
+    /// Client addresses the finding is about besides its key (the addresses a colleague
+    /// mistyped from, for a `user-typo` keyed by the user): what a ban list must spare. Not
+    /// written by the reports.
+    public var addresses: [String] = []
 
     public func figure(_ name: String) -> Value? { figures.first { $0.name == name }?.value }
 }

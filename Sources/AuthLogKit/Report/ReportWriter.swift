@@ -48,11 +48,14 @@ public struct ReportSettings: Sendable {
     public var style: TextStyle
     /// The `generator` of a JSON document ("authlog 0.1.0").
     public var generator: String
+    /// Who to ban and how to write it (`--output bans`, the HTML page's "block these" box).
+    public var bans: BanSettings
 
-    public init(top: Int, style: TextStyle = TextStyle(enabled: false), generator: String) {
+    public init(top: Int, style: TextStyle = TextStyle(enabled: false), generator: String, bans: BanSettings = BanSettings()) {
         self.top = top
         self.style = style
         self.generator = generator
+        self.bans = bans
     }
 }
 

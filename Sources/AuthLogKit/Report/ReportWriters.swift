@@ -7,6 +7,7 @@ public enum ReportWriters {
         HTMLReportWriter(),
         JSONReportWriter(),
         NDJSONReportWriter(),
+        BansReportWriter(),
     ]
 
     public static let scan = WriterCatalog<any ScanReportWriter>(.scanReport)

@@ -70,7 +70,8 @@ struct UserTypoRule: FindingRule {
                     + (entry.sessions == 1 ? "" : "(\(entry.sessions) times) ")
                     + "from the same address: a mistyped password or the browser's first request without credentials. "
                     + "Not an attack: do not block these addresses.",
-                weight: entry.sessions)
+                weight: entry.sessions,
+                addresses: entry.ips.compactMap { context.text($0) }.sorted())
         }
     }
 
