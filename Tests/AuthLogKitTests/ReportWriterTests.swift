@@ -13,8 +13,9 @@ import Glibc
                           cause: .http401, rule: "r")
 
     @Test func everyCommandOffersTheFormatsItOfferedBeforeTheRegistry() {
-        #expect(ReportWriters.scan.ids == ["text", "json", "ndjson"])
-        #expect(ReportWriters.summary.ids == ["text", "markdown", "html", "json"])
+        // bans (issue 15 item 6) is new, for scan and summary, listed last.
+        #expect(ReportWriters.scan.ids == ["text", "json", "ndjson", "bans"])
+        #expect(ReportWriters.summary.ids == ["text", "markdown", "html", "json", "bans"])
         #expect(ReportWriters.follow.ids == ["text", "ndjson"])
         #expect(ReportWriters.scan.defaultEntry.id == "text")
         #expect(ReportWriters.summary.defaultEntry.id == "text")
@@ -59,7 +60,7 @@ import Glibc
 
     @Test func theHelpSentenceListsEveryValueWithWhatItIs() {
         #expect(ReportWriters.scan.valuesText
-            == #"text (for people), json (authlog.report/1) or ndjson (one event per line, then one line per finding with "type":"finding")"#)
+            == #"text (for people), json (authlog.report/1), ndjson (one event per line, then one line per finding with "type":"finding") or bans (the attack findings' addresses to block, see --ban-format)"#)
         #expect(ReportWriters.follow.valuesText
             == #"text (a line per event) or ndjson (the scan's event objects; alerts and summaries with "type")"#)
     }
@@ -77,8 +78,8 @@ import Glibc
         }
         let registered = ReportWriters.all + [CauseCSV()]
         let scan = WriterCatalog<any ScanReportWriter>(.scanReport, from: registered)
-        #expect(scan.ids == ["text", "json", "ndjson", "csv"])
-        #expect(scan.valuesText.hasSuffix(", ndjson (one event per line, then one line per finding with \"type\":\"finding\") or csv (one line per cause)"))
+        #expect(scan.ids == ["text", "json", "ndjson", "bans", "csv"])
+        #expect(scan.valuesText.hasSuffix(", bans (the attack findings' addresses to block, see --ban-format) or csv (one line per cause)"))
         #expect(WriterCatalog<any SummaryWriter>(.summary, from: registered).ids == ReportWriters.summary.ids)
 
         var report = ScanReport()

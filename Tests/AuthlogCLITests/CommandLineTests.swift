@@ -71,8 +71,8 @@ import Testing
     /// `--help` lists the same values.
     @Test func eachCommandOffersTheWritersOfItsDocument() throws {
         let cases: [(command: String, foreign: String, values: String)] = [
-            ("scan", "markdown", "'text', 'json' or 'ndjson'"),
-            ("summary", "ndjson", "'text', 'markdown', 'html' or 'json'"),
+            ("scan", "markdown", "'text', 'json', 'ndjson' or 'bans'"),
+            ("summary", "ndjson", "'text', 'markdown', 'html', 'json' or 'bans'"),
             ("follow", "json", "'text' and 'ndjson'"),
         ]
         for (command, foreign, values) in cases {
