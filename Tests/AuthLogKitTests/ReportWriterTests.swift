@@ -13,7 +13,7 @@ import Glibc
                           cause: .http401, rule: "r")
 
     @Test func everyCommandOffersTheFormatsItOfferedBeforeTheRegistry() {
-        #expect(ReportWriters.scan.ids == ["text", "json", "ndjson"])
+        #expect(ReportWriters.scan.ids == ["text", "html", "json", "ndjson"])
         #expect(ReportWriters.summary.ids == ["text", "markdown", "html", "json"])
         #expect(ReportWriters.follow.ids == ["text", "ndjson"])
         #expect(ReportWriters.scan.defaultEntry.id == "text")
@@ -59,7 +59,7 @@ import Glibc
 
     @Test func theHelpSentenceListsEveryValueWithWhatItIs() {
         #expect(ReportWriters.scan.valuesText
-            == #"text (for people), json (authlog.report/1) or ndjson (one event per line, then one line per finding with "type":"finding")"#)
+            == #"text (for people), html (one self-contained page), json (authlog.report/1) or ndjson (one event per line, then one line per finding with "type":"finding")"#)
         #expect(ReportWriters.follow.valuesText
             == #"text (a line per event) or ndjson (the scan's event objects; alerts and summaries with "type")"#)
     }
@@ -77,7 +77,7 @@ import Glibc
         }
         let registered = ReportWriters.all + [CauseCSV()]
         let scan = WriterCatalog<any ScanReportWriter>(.scanReport, from: registered)
-        #expect(scan.ids == ["text", "json", "ndjson", "csv"])
+        #expect(scan.ids == ["text", "html", "json", "ndjson", "csv"])
         #expect(scan.valuesText.hasSuffix(", ndjson (one event per line, then one line per finding with \"type\":\"finding\") or csv (one line per cause)"))
         #expect(WriterCatalog<any SummaryWriter>(.summary, from: registered).ids == ReportWriters.summary.ids)
 
