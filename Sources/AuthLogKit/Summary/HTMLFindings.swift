@@ -17,7 +17,7 @@ enum HTMLFindings {
         return order.map { key in (byKey[key]![0].key, byKey[key]!) }
     }
 
-    static func section(_ findings: [Finding], files: EvidenceFiles, window: ClosedRange<Int64>?) -> String {
+    static func section(_ findings: [Finding], files: EvidenceFiles) -> String {
         guard !findings.isEmpty else { return "" }
         var h = "<section><h2>Findings</h2><div class=\"cards\">"
         for group in groups(findings) {
@@ -27,7 +27,7 @@ enum HTMLFindings {
             for finding in group.findings {
                 h += "<li><span class=\"kind " + finding.kind.category.rawValue + "\">" + finding.kind.rawValue + "</span> "
                     + SummaryHTML.escape(FindingText.describe(finding))
-                if let window, let span = span(of: finding) { h += timeline(span, failures: failures(of: finding), window: window) }
+                if let span = span(of: finding) { h += timeline(span, failures: failures(of: finding)) }
                 if !finding.evidence.isEmpty {
                     h += "<details><summary>evidence (\(finding.evidence.count) line\(finding.evidence.count == 1 ? "" : "s"))</summary><ul class=\"evidence\">"
                     for evidence in finding.evidence {
@@ -73,19 +73,22 @@ enum HTMLFindings {
         return nil
     }
 
-    /// A strip as wide as the report's window, hour by hour, with the finding's hours filled:
-    /// its failures spread over the hours from its first to its last (the finding carries its
-    /// span and count, not each failure's time), so it shows when and how densely it acted.
-    static func timeline(_ span: ClosedRange<Int64>, failures: Int?, window: ClosedRange<Int64>) -> String {
-        let firstHour = CivilTime.floorDivide(window.lowerBound, 3600).0
-        let lastHour = max(CivilTime.floorDivide(window.upperBound, 3600).0, firstHour)
-        let hours = Int(min(lastHour - firstHour + 1, 24 * 62))
-        let from = Int(max(0, min(CivilTime.floorDivide(span.lowerBound, 3600).0 - firstHour, Int64(hours - 1))))
-        let to = Int(max(Int64(from), min(CivilTime.floorDivide(span.upperBound, 3600).0 - firstHour, Int64(hours - 1))))
+    /// A strip of hours from the day the finding began, at least a day long and at most two
+    /// weeks, with the finding's hours filled: its failures spread over the hours from its
+    /// first to its last (a finding carries its span and count, not each failure's time), so
+    /// it shows when, how long and how densely it acted. The report's window is not used as
+    /// the scale: one old line in the logs would squeeze every finding into a pixel.
+    static func timeline(_ span: ClosedRange<Int64>, failures: Int?) -> String {
+        let firstHour = CivilTime.floorDivide(span.lowerBound, 86400).0 * 24
+        let lastHour = CivilTime.floorDivide(span.upperBound, 3600).0
+        let hours = Int(min(max(lastHour - firstHour + 1, 24), 24 * 14))
+        let from = Int(CivilTime.floorDivide(span.lowerBound, 3600).0 - firstHour)
+        let to = Int(max(Int64(from), min(lastHour - firstHour, Int64(hours - 1))))
         let width = 300.0, height = 18.0
         let step = width / Double(hours)
         let perHour = failures.map { Double($0) / Double(to - from + 1) }
-        var svg = "<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"failures per hour\">"
+        var svg = "<svg class=\"spark\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" preserveAspectRatio=\"none\" role=\"img\""
+            + " aria-label=\"failures per hour from \(CivilTime.shortDisplay(firstHour * 3600)), \(hours) hours\">"
         svg += "<rect x=\"0\" y=\"0\" width=\"\(Int(width))\" height=\"\(Int(height))\" class=\"track\"/>"
         for hour in from...to {
             svg += "<rect x=\"\(fmt(Double(hour) * step))\" y=\"2\" width=\"\(fmt(max(step - 0.3, 0.6)))\" height=\"\(Int(height - 4))\" class=\"hit\">"

@@ -22,8 +22,7 @@ public enum SummaryHTML {
         h += "</header>"
         h += tiles(document, findings: findings)
 
-        let window = aggregate.firstSeen.flatMap { first in aggregate.lastSeen.map { first...max($0, first) } }
-        h += HTMLFindings.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles(), window: window)
+        h += HTMLFindings.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles())
         h += HTMLBlockBox.render(banLists ?? [.init(format: "plain", text: HTMLBlockBox.plainList(findings))])
         if document.total > 0 {
             h += "<section><h2>Failures over time</h2>" + timeline(aggregate) + legend(aggregate) + "</section>"
