@@ -15,9 +15,11 @@ public enum SummaryText {
         let title = "Authentication failures, \(document.windowText)"
         out += flavor == .markdown ? "# \(title)\n\n" : style.bold(title) + "\n"
         let headline = "**\(TextReport.format(document.total))** \(document.totalUnit) in \(files) file\(files == 1 ? "" : "s") · \(document.change) · \(document.windowDescription)"
-        out += (flavor == .markdown ? headline : headline.replacingOccurrences(of: "**", with: "")) + "\n"
+        out += (flavor == .markdown ? headline
+                : TerminalText.wrap(headline.replacingOccurrences(of: "**", with: ""), to: style.width).joined(separator: "\n")) + "\n"
         if document.total > 0 {
-            out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown) : TextReport.glance(aggregate)) + "\n"
+            out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown)
+                : TerminalText.wrap(TextReport.glance(aggregate), to: style.width).joined(separator: "\n")) + "\n"
         }
         if let findings = document.report.requests?.findings, !findings.isEmpty {
             if flavor == .markdown {
@@ -92,7 +94,11 @@ public enum SummaryText {
         guard !rows.isEmpty else { return flavor == .markdown ? "_none_\n" : "  none\n" }
         switch flavor {
         case .text:
-            var table = TextTable(titles.enumerated().map { .init(title: $0.element, alignment: rightAligned[$0.offset] ? .right : .left) })
+            // Within the terminal's width: meanings and causes wrap, paths are cut in the middle.
+            var table = TextTable(titles.enumerated().map { index, title in
+                let fit: TextTable.Fit = ["MEANING", "CAUSES"].contains(title) ? .wrap : ["PATH", "FILE"].contains(title) ? .middle : .whole
+                return .init(title: title, alignment: rightAligned[index] ? .right : .left, fit: fit)
+            })
             for row in rows { table.add(row) }
             return table.render(style: style)
         case .markdown:
