@@ -71,7 +71,7 @@ import Testing
     /// `--help` lists the same values.
     @Test func eachCommandOffersTheWritersOfItsDocument() throws {
         let cases: [(command: String, foreign: String, values: String)] = [
-            ("scan", "markdown", "'text', 'json' or 'ndjson'"),
+            ("scan", "markdown", "'text', 'html', 'json' or 'ndjson'"),
             ("summary", "ndjson", "'text', 'markdown', 'html' or 'json'"),
             ("follow", "json", "'text' and 'ndjson'"),
         ]
