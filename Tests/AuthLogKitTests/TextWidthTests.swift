@@ -48,3 +48,14 @@ extension TextWidthTests {
         #expect(lines.contains { $0.contains("2026-11-21 01:00") })
     }
 }
+
+extension TextWidthTests {
+    /// Markdown keeps the advice's commands and config lines as code (they were escaped to
+    /// literal backticks), and log text outside them is still escaped.
+    @Test func markdownAdviceKeepsItsCodeSpans() {
+        let advice = "behind nginx pass `proxy_set_header Authorization $http_authorization;` for /a_b*"
+        #expect(SummaryText.keepingCodeSpans(advice)
+            == "behind nginx pass `proxy_set_header Authorization $http_authorization;` for /a\\_b\\*")
+        #expect(SummaryText.keepingCodeSpans("a `lone backtick") == "a \\`lone backtick")
+    }
+}

@@ -26,7 +26,7 @@ public enum SummaryText {
                 heading("Findings")
                 for finding in findings {
                     out += "- **\(finding.kind.rawValue)** `\(escape(finding.key, .markdown))`: "
-                        + escape(FindingText.describe(finding), .markdown) + ". " + escape(finding.advice, .markdown) + "\n"
+                        + escape(FindingText.describe(finding), .markdown) + ". " + keepingCodeSpans(finding.advice) + "\n"
                 }
             } else {
                 out += "\n" + FindingText.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles(), perKind: min(document.top, 3), style: style)
@@ -111,6 +111,24 @@ public enum SummaryText {
 
     /// Text for the medium: terminal-safe for text; for Markdown also every character that
     /// could open a link, an image, code, emphasis, HTML or an entity, or end a table cell.
+    /// Advice in Markdown with its commands and config lines still code spans (`CGIPassAuth
+    /// On`), the rest escaped. Inside a span Markdown is literal, so log text that lands there
+    /// (a path in the advice) can make nothing but code; an unpaired backtick is escaped.
+    static func keepingCodeSpans(_ text: String) -> String {
+        let pieces = TerminalText.escape(text).split(separator: "`", omittingEmptySubsequences: false).map(String.init)
+        var out = ""
+        for (index, piece) in pieces.enumerated() {
+            let isSpan = index % 2 == 1 && index < pieces.count - 1 && !piece.isEmpty
+            if isSpan {
+                out += "`" + piece + "`"
+            } else {
+                if index % 2 == 1 { out += "\\`" }
+                out += escape(piece, .markdown)
+            }
+        }
+        return out
+    }
+
     static func escape(_ text: String, _ flavor: Flavor) -> String {
         let safe = TerminalText.escape(text)
         guard flavor == .markdown else { return safe }
