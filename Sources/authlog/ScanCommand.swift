@@ -101,7 +101,7 @@ struct ScanCommand: ParsableCommand {
         let report = journal.selection.map { session.run(inputs: [LogInput(journal: $0)], onEvent: onEvent) }
             ?? session.run(arguments: inputs, onEvent: onEvent)
         progressLine?.stop()
-        writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled),
+        writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled, width: TerminalWidth.current()),
                                                       generator: "authlog \(AuthLog.version)", bans: bans.settings()), to: stdout)
         try stdout.flush()
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }

@@ -203,7 +203,8 @@ struct SummaryCommand: ParsableCommand {
             // A report for a file is kept in memory and put in place whole, atomically.
             let out = outputFile == nil ? ReportOutput.standardOutput() : ReportOutput()
             let settings = ReportSettings(top: common.top,
-                                          style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor),
+                                          style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor,
+                                                           width: TerminalWidth.current(toTerminal: outputFile == nil)),
                                           generator: "authlog \(AuthLog.version)", bans: bans.settings())
             output.writer.write(document, settings: settings, to: out)
             if let outputFile {

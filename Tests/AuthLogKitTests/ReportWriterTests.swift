@@ -13,8 +13,8 @@ import Glibc
                           cause: .http401, rule: "r")
 
     @Test func everyCommandOffersTheFormatsItOfferedBeforeTheRegistry() {
-        // bans (issue 15 item 6) is new, for scan and summary, listed last.
-        #expect(ReportWriters.scan.ids == ["text", "json", "ndjson", "bans"])
+        // html (a page for scan too) and bans (issue 15 items 7 and 6) are new.
+        #expect(ReportWriters.scan.ids == ["text", "html", "json", "ndjson", "bans"])
         #expect(ReportWriters.summary.ids == ["text", "markdown", "html", "json", "bans"])
         #expect(ReportWriters.follow.ids == ["text", "ndjson"])
         #expect(ReportWriters.scan.defaultEntry.id == "text")
@@ -60,7 +60,7 @@ import Glibc
 
     @Test func theHelpSentenceListsEveryValueWithWhatItIs() {
         #expect(ReportWriters.scan.valuesText
-            == #"text (for people), json (authlog.report/1), ndjson (one event per line, then one line per finding with "type":"finding") or bans (the attack findings' addresses to block, see --ban-format)"#)
+            == #"text (for people), html (one self-contained page), json (authlog.report/1), ndjson (one event per line, then one line per finding with "type":"finding") or bans (the attack findings' addresses to block, see --ban-format)"#)
         #expect(ReportWriters.follow.valuesText
             == #"text (a line per event) or ndjson (the scan's event objects; alerts and summaries with "type")"#)
     }
@@ -78,7 +78,7 @@ import Glibc
         }
         let registered = ReportWriters.all + [CauseCSV()]
         let scan = WriterCatalog<any ScanReportWriter>(.scanReport, from: registered)
-        #expect(scan.ids == ["text", "json", "ndjson", "bans", "csv"])
+        #expect(scan.ids == ["text", "html", "json", "ndjson", "bans", "csv"])
         #expect(scan.valuesText.hasSuffix(", bans (the attack findings' addresses to block, see --ban-format) or csv (one line per cause)"))
         #expect(WriterCatalog<any SummaryWriter>(.summary, from: registered).ids == ReportWriters.summary.ids)
 

@@ -71,7 +71,7 @@ import Testing
     /// `--help` lists the same values.
     @Test func eachCommandOffersTheWritersOfItsDocument() throws {
         let cases: [(command: String, foreign: String, values: String)] = [
-            ("scan", "markdown", "'text', 'json', 'ndjson' or 'bans'"),
+            ("scan", "markdown", "'text', 'html', 'json', 'ndjson' or 'bans'"),
             ("summary", "ndjson", "'text', 'markdown', 'html', 'json' or 'bans'"),
             ("follow", "json", "'text' and 'ndjson'"),
         ]

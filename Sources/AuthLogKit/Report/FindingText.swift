@@ -23,17 +23,22 @@ public enum FindingText {
                 guard !ofKind.isEmpty else { continue }
                 for finding in ofKind.prefix(perKind) {
                     out += "  " + style.bold(pad(kind.rawValue, 29)) + " " + TerminalText.escape(finding.key) + "\n"
-                    out += "      " + describe(finding) + "\n"
-                    out += "      → " + TerminalText.escape(finding.advice) + "\n"
+                    out += wrapped(describe(finding), first: "      ", rest: "      ", style.width)
+                    out += wrapped(TerminalText.escape(finding.advice), first: "      → ", rest: "        ", style.width)
                     if !finding.evidence.isEmpty {
                         let references = finding.evidence.map { TerminalText.escape(reference($0, files)) }
-                        out += "      " + style.dim("see " + references.joined(separator: ", ")) + "\n"
+                        for line in TerminalText.wrap("see " + references.joined(separator: ", "), to: max(style.width - 6, 20)) {
+                            out += "      " + style.dim(line) + "\n"
+                        }
                     }
                 }
                 if ofKind.count > perKind {
                     let rest = ofKind.dropFirst(perKind)
                     let names = rest.prefix(8).map { TerminalText.escape($0.key) }.joined(separator: ", ")
-                    out += "  " + style.dim("  + \(rest.count) more \(kind.rawValue): \(names)\(rest.count > 8 ? ", …" : "") (all in --output json)") + "\n"
+                    for line in TerminalText.wrap("+ \(rest.count) more \(kind.rawValue): \(names)\(rest.count > 8 ? ", …" : "") (all in --output json)",
+                                                  to: max(style.width - 6, 20)) {
+                        out += "    " + style.dim(line) + "\n"
+                    }
                 }
             }
         }
@@ -49,6 +54,13 @@ public enum FindingText {
     /// A line of evidence as people and editors read it: `file:line`.
     public static func reference(_ evidence: Evidence, _ files: EvidenceFiles) -> String {
         "\(files.name(of: evidence.input)):\(evidence.line)"
+    }
+
+    /// `text` wrapped to `width` at spaces (never inside an address or a user name), its first
+    /// line after `first`, the others after `rest`.
+    static func wrapped(_ text: String, first: String, rest: String, _ width: Int) -> String {
+        let lines = TerminalText.wrap(text, to: max(width - TerminalText.width(rest), 20))
+        return lines.enumerated().map { ($0.offset == 0 ? first : rest) + $0.element + "\n" }.joined()
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -68,4 +68,78 @@ public enum TerminalText {
         }
         return output + "…"
     }
+
+    /// `text` cut to `maxWidth` columns in the middle, for paths: both ends say what it is
+    /// ("/wp-json/…/users/me"). The cut snaps to slashes where there are some, so the parts
+    /// kept are whole components.
+    static func truncateMiddle(_ text: String, to maxWidth: Int) -> String {
+        guard width(text) > maxWidth else { return text }
+        guard maxWidth >= 5 else { return truncate(text, to: maxWidth) }
+        let characters = Array(text)
+        let tailBudget = (maxWidth - 1) / 2, headBudget = maxWidth - 1 - tailBudget
+        var head: [Character] = [], used = 0
+        for character in characters {
+            let w = width(String(character))
+            if used + w > headBudget { break }
+            head.append(character)
+            used += w
+        }
+        if let slash = head.lastIndex(of: "/"), slash > 0 { head = Array(head[...slash]) }
+        var tail: [Character] = []
+        used = 0
+        for character in characters.reversed() {
+            let w = width(String(character))
+            if used + w > maxWidth - 1 - width(String(head)) { break }
+            tail.insert(character, at: 0)
+            used += w
+        }
+        if let slash = tail.firstIndex(of: "/"), slash > 0, slash < tail.count - 1 { tail = Array(tail[slash...]) }
+        return String(head) + "…" + String(tail)
+    }
+
+    /// `text` in lines of at most `maxWidth` columns, broken only at spaces: a word longer
+    /// than the line (an address, a user name, a path) stays whole on a line of its own.
+    static func wrap(_ text: String, to maxWidth: Int) -> [String] {
+        guard width(text) > maxWidth else { return [text] }
+        var lines: [String] = [], line = "", used = 0
+        for word in unbreakableWords(text) {
+            let w = width(String(word))
+            if used > 0 && used + 1 + w > maxWidth {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            if used > 0 { line += " "; used += 1 }
+            line += word
+            used += w
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
+    /// The words of `text` as wrapping may place them: a code span (`` `proxy_set_header …` ``,
+    /// a config line to copy) and a date with its time ("2026-11-21 01:00") are one word each.
+    static func unbreakableWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var inCode = false
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let joinsCode = inCode
+            let joinsDate = !inCode && isClockTime(word) && words.last.map(isDate) == true
+            if joinsCode || joinsDate { words[words.count - 1] += " " + word } else { words.append(word) }
+            if word.filter({ $0 == "`" }).count % 2 == 1 { inCode.toggle() }
+        }
+        return words
+    }
+
+    private static func isDate(_ word: String) -> Bool {
+        let digits = Array(word.suffix(10))
+        return digits.count == 10 && digits[4] == "-" && digits[7] == "-"
+            && digits.enumerated().allSatisfy { [4, 7].contains($0.offset) || $0.element.isASCII && $0.element.isNumber }
+    }
+
+    private static func isClockTime(_ word: String) -> Bool {
+        let characters = Array(word.prefix(5))
+        return characters.count == 5 && characters[2] == ":"
+            && characters.enumerated().allSatisfy { $0.offset == 2 || $0.element.isASCII && $0.element.isNumber }
+    }
 }

@@ -17,12 +17,12 @@ public enum TextReport {
         if let first = aggregate.firstSeen, let last = aggregate.lastSeen {
             headline += ", \(CivilTime.shortDisplay(first)) → \(CivilTime.shortDisplay(last)) UTC"
         }
-        out += style.bold(headline) + "\n"
+        out += TerminalText.wrap(headline, to: style.width).map(style.bold).joined(separator: "\n") + "\n"
         if aggregate.total == 0 {
             if includeFiles { out += "\n" + filesSection(report, style: style) }
             return out
         }
-        out += glance(aggregate) + "\n"
+        out += TerminalText.wrap(glance(aggregate), to: style.width).joined(separator: "\n") + "\n"
         if let requests {
             out += "\n" + FindingText.section(requests.findings, files: requests.evidenceFiles, perKind: min(top, 3), style: style)
         }
@@ -30,7 +30,7 @@ public enum TextReport {
         out += "\n" + style.bold("Why") + "\n"
         var causes = TextTable([.init(title: "CAUSE", alignment: .left), .init(title: "FAILURES", alignment: .right),
                                 .init(title: "SHARE", alignment: .right), .init(title: "", alignment: .left),
-                                .init(title: "MEANING", alignment: .left, maxWidth: 70)])
+                                .init(title: "MEANING", alignment: .left, maxWidth: 70, fit: .wrap)])
         let largest = aggregate.byCause.nonZeroByCount.first?.count ?? 1
         for (cause, count) in aggregate.byCause.nonZeroByCount {
             causes.add([cause.rawValue, format(count), percent(count, of: aggregate.total),
@@ -47,7 +47,7 @@ public enum TextReport {
             out += "\n" + style.bold("Who: top clients") + "\n"
             var table = TextTable([.init(title: "CLIENT", alignment: .left, maxWidth: 40),
                                    .init(title: "FAILURES", alignment: .right), .init(title: "USERS", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52),
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52, fit: .wrap),
                                    .init(title: "FIRST SEEN", alignment: .left), .init(title: "LAST SEEN", alignment: .left)])
             for (ip, client, error) in ips {
                 table.add([ip, count(client.failures.count, error: error),
@@ -61,9 +61,9 @@ public enum TextReport {
         let paths = aggregate.topPaths(top)
         if !paths.isEmpty {
             out += "\n" + style.bold("Where: top paths") + "\n"
-            var table = TextTable([.init(title: "PATH", alignment: .left, maxWidth: 56),
+            var table = TextTable([.init(title: "PATH", alignment: .left, maxWidth: 56, fit: .middle),
                                    .init(title: "FAILURES", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52, fit: .wrap)])
             for (path, tally, error) in paths {
                 table.add([path, count(tally.count, error: error), causeSummary(tally.causes)])
             }
@@ -75,7 +75,7 @@ public enum TextReport {
             out += "\n" + style.bold("As whom: top user names") + "\n"
             var table = TextTable([.init(title: "USER", alignment: .left, maxWidth: 40),
                                    .init(title: "FAILURES", alignment: .right),
-                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52)])
+                                   .init(title: "CAUSES", alignment: .left, maxWidth: 52, fit: .wrap)])
             for (user, tally, error) in users {
                 table.add([user, count(tally.count, error: error), causeSummary(tally.causes)])
             }
@@ -98,13 +98,14 @@ public enum TextReport {
         if counts.status403WithUser > 0 { parts.append("\(format(counts.status403WithUser)) 403 with a user name (logged in, not allowed)") }
         if counts.status403WithoutUser > 0 { parts.append("\(format(counts.status403WithoutUser)) 403 without one") }
         guard !parts.isEmpty else { return "" }
-        return style.dim("  http-401/http-403: " + parts.joined(separator: "; ")) + "\n"
+        return TerminalText.wrap("http-401/http-403: " + parts.joined(separator: "; "), to: style.width - 4).enumerated()
+            .map { ($0.offset == 0 ? "  " : "    ") + style.dim($0.element) + "\n" }.joined()
     }
 
     static func layerSection(_ requests: RequestReport, style: TextStyle) -> String {
         var out = style.bold("Which layer refused") + "\n"
         var table = TextTable([.init(title: "LAYER", alignment: .left), .init(title: "REQUESTS", alignment: .right),
-                               .init(title: "SHARE", alignment: .right), .init(title: "MEANING", alignment: .left, maxWidth: 70)])
+                               .init(title: "SHARE", alignment: .right), .init(title: "MEANING", alignment: .left, maxWidth: 70, fit: .wrap)])
         let total = requests.aggregate.total
         for (layer, count) in requests.byLayer {
             table.add([layer.rawValue, format(count), percent(count, of: total), layer.meaning])
@@ -131,7 +132,7 @@ public enum TextReport {
             parts.append("top client \(TerminalText.escape(ip.key)) (\(format(ip.value.failures.count)))")
         }
         if let path = aggregate.topPaths(1).first {
-            parts.append("top path \(TerminalText.truncate(TerminalText.escape(path.key), to: 40)) (\(format(path.value.count)))")
+            parts.append("top path \(TerminalText.truncateMiddle(TerminalText.escape(path.key), to: 40)) (\(format(path.value.count)))")
         }
         if let user = aggregate.topUsers(1).first {
             parts.append("top user \(TerminalText.truncate(TerminalText.escape(user.key), to: 30)) (\(format(user.value.count)))")
@@ -141,7 +142,7 @@ public enum TextReport {
 
     static func filesSection(_ report: ScanReport, style: TextStyle) -> String {
         var out = style.bold("Read") + "\n"
-        var table = TextTable([.init(title: "FILE", alignment: .left, maxWidth: 60), .init(title: "FORMAT", alignment: .left),
+        var table = TextTable([.init(title: "FILE", alignment: .left, maxWidth: 60, fit: .middle), .init(title: "FORMAT", alignment: .left),
                                .init(title: "LINES", alignment: .right), .init(title: "EVENTS", alignment: .right),
                                .init(title: "SKIPPED", alignment: .right)])
         for file in report.files {

@@ -15,16 +15,18 @@ public enum SummaryText {
         let title = "Authentication failures, \(document.windowText)"
         out += flavor == .markdown ? "# \(title)\n\n" : style.bold(title) + "\n"
         let headline = "**\(TextReport.format(document.total))** \(document.totalUnit) in \(files) file\(files == 1 ? "" : "s") · \(document.change) · \(document.windowDescription)"
-        out += (flavor == .markdown ? headline : headline.replacingOccurrences(of: "**", with: "")) + "\n"
+        out += (flavor == .markdown ? headline
+                : TerminalText.wrap(headline.replacingOccurrences(of: "**", with: ""), to: style.width).joined(separator: "\n")) + "\n"
         if document.total > 0 {
-            out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown) : TextReport.glance(aggregate)) + "\n"
+            out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown)
+                : TerminalText.wrap(TextReport.glance(aggregate), to: style.width).joined(separator: "\n")) + "\n"
         }
         if let findings = document.report.requests?.findings, !findings.isEmpty {
             if flavor == .markdown {
                 heading("Findings")
                 for finding in findings {
                     out += "- **\(finding.kind.rawValue)** `\(escape(finding.key, .markdown))`: "
-                        + escape(FindingText.describe(finding), .markdown) + ". " + escape(finding.advice, .markdown) + "\n"
+                        + escape(FindingText.describe(finding), .markdown) + ". " + keepingCodeSpans(finding.advice) + "\n"
                 }
             } else {
                 out += "\n" + FindingText.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles(), perKind: min(document.top, 3), style: style)
@@ -92,7 +94,11 @@ public enum SummaryText {
         guard !rows.isEmpty else { return flavor == .markdown ? "_none_\n" : "  none\n" }
         switch flavor {
         case .text:
-            var table = TextTable(titles.enumerated().map { .init(title: $0.element, alignment: rightAligned[$0.offset] ? .right : .left) })
+            // Within the terminal's width: meanings and causes wrap, paths are cut in the middle.
+            var table = TextTable(titles.enumerated().map { index, title in
+                let fit: TextTable.Fit = ["MEANING", "CAUSES"].contains(title) ? .wrap : ["PATH", "FILE"].contains(title) ? .middle : .whole
+                return .init(title: title, alignment: rightAligned[index] ? .right : .left, fit: fit)
+            })
             for row in rows { table.add(row) }
             return table.render(style: style)
         case .markdown:
@@ -105,6 +111,24 @@ public enum SummaryText {
 
     /// Text for the medium: terminal-safe for text; for Markdown also every character that
     /// could open a link, an image, code, emphasis, HTML or an entity, or end a table cell.
+    /// Advice in Markdown with its commands and config lines still code spans (`CGIPassAuth
+    /// On`), the rest escaped. Inside a span Markdown is literal, so log text that lands there
+    /// (a path in the advice) can make nothing but code; an unpaired backtick is escaped.
+    static func keepingCodeSpans(_ text: String) -> String {
+        let pieces = TerminalText.escape(text).split(separator: "`", omittingEmptySubsequences: false).map(String.init)
+        var out = ""
+        for (index, piece) in pieces.enumerated() {
+            let isSpan = index % 2 == 1 && index < pieces.count - 1 && !piece.isEmpty
+            if isSpan {
+                out += "`" + piece + "`"
+            } else {
+                if index % 2 == 1 { out += "\\`" }
+                out += escape(piece, .markdown)
+            }
+        }
+        return out
+    }
+
     static func escape(_ text: String, _ flavor: Flavor) -> String {
         let safe = TerminalText.escape(text)
         guard flavor == .markdown else { return safe }
