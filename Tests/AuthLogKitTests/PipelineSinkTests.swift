@@ -27,7 +27,8 @@ import Testing
     }
 
     /// An access log of `count` lines: every third a failure, every fifth a WordPress
-    /// login answered 200 (kept by a `cause = none` rule), the rest served.
+    /// login that worked (302, kept by a `cause = none` rule; a 200 is a failure now,
+    /// login-failed), the rest served.
     func accessLog(lines count: Int) -> String {
         (1...count).map { index -> String in
             let ip = "198.51.100.\(index % 250)"
@@ -35,7 +36,7 @@ import Testing
                 return "\(ip) - user\(index % 7) [20/Nov/2026:06:\(index % 60 < 10 ? "0" : "")\(index % 60):14 +0000] \"GET /admin/ HTTP/1.1\" 401 179 \"-\" \"curl/8\"\n"
             }
             if index % 5 == 0 {
-                return "\(ip) - - [20/Nov/2026:06:30:09 +0000] \"POST /wp-login.php HTTP/1.1\" 200 401 \"-\" \"Mozilla/5.0\"\n"
+                return "\(ip) - - [20/Nov/2026:06:30:09 +0000] \"POST /wp-login.php HTTP/1.1\" 302 0 \"-\" \"Mozilla/5.0\"\n"
             }
             return "\(ip) - - [20/Nov/2026:06:30:10 +0000] \"GET /index.html HTTP/1.1\" 200 512 \"-\" \"Mozilla/5.0\"\n"
         }.joined()

@@ -43,8 +43,8 @@ extension FollowTests {
         // prefilter never hands it to the classifier (which would read it with the other
         // formats as a failure of "mallory").
         text += "[20-Nov-2026 06:25:14 UTC] Login failed for user \"mallory\" from 203.0.113.66 (invalid_username)\n"
-        // 212: a request a `cause = none` rule keeps for pairing: no failure.
-        text += "203.0.113.55 - - [20/Nov/2026:06:32:09 +0000] \"POST /wp-login.php HTTP/1.1\" 200 401 \"-\" \"Mozilla/5.0\"\n"
+        // 212: a request a `cause = none` rule keeps for pairing (a login that worked): no failure.
+        text += "203.0.113.55 - - [20/Nov/2026:06:32:09 +0000] \"POST /wp-login.php HTTP/1.1\" 302 0 \"-\" \"Mozilla/5.0\"\n"
         // 213: binary junk; 214: longer than --max-line.
         text += "203.0.113.9 - bin\u{0} [20/Nov/2026:06:25:14 +0000] \"GET /admin/ HTTP/1.1\" 401 179 \"-\" \"curl/8\"\n"
         text += Self.line(user: "long" + String(repeating: "x", count: 400))

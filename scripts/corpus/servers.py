@@ -65,12 +65,28 @@ class Servers:
             self.request_paths[path] += 1
         self.paired += paired
 
+    @staticmethod
+    def login_failed(written, status, size):
+        """WordPress's refusal as the access log alone shows it (patterns/access-rules.conf):
+        the login form POSTed (no action, or action=login) answered 200, or XML-RPC answered
+        200 with a fault-sized body (380-460 bytes). Each is an event of cause login-failed."""
+        if status != 200 or not written.startswith("POST "):
+            return False
+        uri = written.split(" ")[1]
+        path, _, query = uri.partition("?")
+        if path == "/wp-login.php":
+            actions = [part[len("action="):] for part in query.split("&") if part.startswith("action=")]
+            return not actions or actions[0] == "login"
+        return path == "/xmlrpc.php" and size is not None and 380 <= size <= 460
+
     def nginx_access(self, t, ip, user, request, status, size, ua, referer="-", stream="na"):
         """user is the $remote_user text as written ("-" for none); request and UA raw."""
         written = escape_nginx(request)
         event = None
         if status in (401, 403):
             event = ("http-%d" % status, ip, url_path(written), None if user == "-" else server_unescape(user))
+        elif self.login_failed(written, status, size):
+            event = ("login-failed", ip, url_path(written), None if user == "-" else server_unescape(user))
         self.emit(t, stream, '%s - %s [%s] "%s" %d %d "%s" "%s"\n' % (
             ip, user, self.stamp(t // US)["clf"], written, status, size, escape_nginx(referer), escape_nginx(ua)), event)
         return written
@@ -80,6 +96,8 @@ class Servers:
         event = None
         if status in (401, 403):
             event = ("http-%d" % status, ip, url_path(written), None if user == "-" else server_unescape(user))
+        elif self.login_failed(written, status, size):
+            event = ("login-failed", ip, url_path(written), None if user == "-" else server_unescape(user))
         self.emit(t, "aa", '%s - %s [%s] "%s" %d %s "%s" "%s"\n' % (
             ip, user, self.stamp(t // US)["clf"], written, status, size if size else "-", escape_apache(referer),
             escape_apache(ua)), event)

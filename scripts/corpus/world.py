@@ -9,7 +9,7 @@ MAIN_START = calendar.timegm((2026, 11, 20, 0, 0, 0))  # the current logs begin 
 TOP = 50
 CAUSES = ("unknown-user", "password-mismatch", "missing-credentials", "wrong-scheme", "expired-token",
           "invalid-token", "invalid-nonce", "invalid-client", "denied-by-rule", "not-authorized",
-          "http-401", "http-403")
+          "http-401", "http-403", "login-failed")
 FILE_FORMATS = {
     "nginx/access.log": "nginx-access", "nginx/access.log.1": "nginx-access", "nginx/access.log.2.gz": "nginx-access",
     "nginx/error.log": "nginx-error", "nginx/error.log.1": "nginx-error",

@@ -13,6 +13,10 @@ public enum Cause: String, CaseIterable, Sendable, Codable, Comparable {
     case notAuthorized = "not-authorized"
     case http401 = "http-401"
     case http403 = "http-403"
+    /// A login form or XML-RPC answered 200 to a login POST: WordPress shows the form again (or
+    /// returns a fault) and logs nothing, so the access log is all there is. Last, so that the
+    /// indexes of the causes before it (in state files) keep their meaning.
+    case loginFailed = "login-failed"
 
     /// One line an admin reads to know what the cause means.
     public var meaning: String {
@@ -29,6 +33,7 @@ public enum Cause: String, CaseIterable, Sendable, Codable, Comparable {
         case .notAuthorized: "authenticated, but not allowed here"
         case .http401: "401 in the access log, no detail in another log"
         case .http403: "403 in the access log, no detail in another log"
+        case .loginFailed: "the login form refused the credentials; the log does not say which part"
         }
     }
 
@@ -47,18 +52,19 @@ public enum Cause: String, CaseIterable, Sendable, Codable, Comparable {
         case .notAuthorized: 9
         case .http401: 10
         case .http403: 11
+        case .loginFailed: 12
         }
     }
 
     public static func < (lhs: Cause, rhs: Cause) -> Bool { lhs.index < rhs.index }
 }
 
-/// A count per cause, in the fixed order of `Cause.allCases`, held inline in 48 bytes: no
+/// A count per cause, in the fixed order of `Cause.allCases`, held inline in 52 bytes: no
 /// heap allocation per tallied key, which matters with a million keys in a table.
 public struct CauseCounts: Sendable, Equatable {
     private typealias Slots = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32,
-                               UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
-    private var counts: Slots = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                               UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private var counts: Slots = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     /// How many causes the inline storage holds; a new cause needs one more slot above
     /// (`CauseTests.causeCountsHaveASlotForEveryCause` fails until it has one).
     static let capacity = MemoryLayout<Slots>.size / MemoryLayout<UInt32>.size

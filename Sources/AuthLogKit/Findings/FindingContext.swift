@@ -77,11 +77,12 @@ struct FindingContext {
         indices.prefix(limit).map { reference(requests[$0]) }
     }
 
-    /// A guessed credential: the server said the user or the secret is wrong, or a 401 came
-    /// back to a request that carried a user name.
+    /// A guessed credential: the server said the user or the secret is wrong, a login form
+    /// refused the login, or a 401 came back to a request that carried a user name.
     static func isWrongCredential(_ request: FailedRequest) -> Bool {
         switch request.cause {
-        case .unknownUser, .passwordMismatch, .invalidClient: true
+        // A login form's 200 names no user, but every one is a guess that failed.
+        case .unknownUser, .passwordMismatch, .invalidClient, .loginFailed: true
         case .http401: request.userSent
         default: false
         }

@@ -27,6 +27,7 @@ public struct FindingFigures {
     }
 
     func isOne(_ name: String) -> Bool { finding.figure(name) == .int(1) }
+    func isZero(_ name: String) -> Bool { finding.figure(name) == .int(0) }
 
     /// ` · first → last` when the finding has a time span, else nothing.
     var span: String {

@@ -7,7 +7,6 @@ public enum FindingRegistry {
         CredentialStuffingRule(),
         DistributedAttackRule(),
         ProbeRule(),
-        WordPressLoginPressureRule(),
         MisconfiguredClientRule(),
         MissingAuthorizationHeaderRule(),
         ExpiredCredentialsRule(),

@@ -52,6 +52,7 @@ public enum JSONReport {
                 json.int("http_401_without_user", requests.unexplained.status401WithoutUser)
                 json.int("http_403_with_user", requests.unexplained.status403WithUser)
                 json.int("http_403_without_user", requests.unexplained.status403WithoutUser)
+                json.int("http_403_rest_write_without_user", requests.unexplained.restWrite403WithoutUser)
                 json.endObject()
                 json.int("lines_not_analysed", requests.linesNotAnalysed)
             }

@@ -96,7 +96,12 @@ public enum TextReport {
         if counts.status401WithUser > 0 { parts.append("\(format(counts.status401WithUser)) 401 with a user name (a wrong password nothing else logged)") }
         if counts.status401WithoutUser > 0 { parts.append("\(format(counts.status401WithoutUser)) 401 without one (no credentials sent, or lost on the way)") }
         if counts.status403WithUser > 0 { parts.append("\(format(counts.status403WithUser)) 403 with a user name (logged in, not allowed)") }
-        if counts.status403WithoutUser > 0 { parts.append("\(format(counts.status403WithoutUser)) 403 without one") }
+        if counts.status403WithoutUser > 0 {
+            let writes = counts.restWrite403WithoutUser
+            parts.append("\(format(counts.status403WithoutUser)) 403 without one"
+                         + (writes > 0 ? " (\(format(writes)) of them REST writes: probably `invalid-nonce`, a stale nonce of a logged-in "
+                            + "browser, which WordPress refuses without a log line)" : ""))
+        }
         guard !parts.isEmpty else { return "" }
         return TerminalText.wrap("http-401/http-403: " + parts.joined(separator: "; "), to: style.width - 4).enumerated()
             .map { ($0.offset == 0 ? "  " : "    ") + style.dim($0.element) + "\n" }.joined()

@@ -28,6 +28,7 @@ struct PairingIndex {
 
     let records: [RequestRecord]
     let strings: StringInterner
+    private static let loginFailed = UInt8(Cause.loginFailed.index)
     /// Detail rules by interned `format/rule` id (an array by id: ids are dense, and the
     /// join asks once per detail line and pass).
     private let rulesByID: [RuleInfo?]
@@ -144,7 +145,10 @@ struct PairingIndex {
         case .route:
             return detail.path != 0 && access.route == detail.path && access.status == expectedStatus(detail)
         case .loginForm:
-            return !failed && access.status == 200 && access.method == post && info.loginPaths.contains(access.path)
+            // A login POST answered 200 is a failure of its own (login-failed) when no plugin
+            // explains it; one that does explain it takes it, so the request counts once.
+            return (!failed || access.cause == Self.loginFailed) && access.status == 200 && access.method == post
+                && info.loginPaths.contains(access.path)
         }
     }
 

@@ -48,6 +48,7 @@ struct RequestAnalysis {
         if onlyAccessLines { report.aggregate = events }
         var tallies = RequestTallies(strings: onlyAccessLines ? 0 : strings.strings.count)
         var formatNames = [String?](repeating: nil, count: strings.strings.count)
+        let restWrites = RESTWrites(strings: strings, restPrefix: LoginPaths(patterns.patterns).restPrefix)
         for request in joined.requests {
             layers[allLayers.firstIndex(of: request.layer)!] += 1
             let format = formatNames[Int(request.format)] ?? strings[request.format] ?? "?"
@@ -61,7 +62,11 @@ struct RequestAnalysis {
                 case (.http401, true): report.unexplained.status401WithUser += 1
                 case (.http401, false): report.unexplained.status401WithoutUser += 1
                 case (.http403, true): report.unexplained.status403WithUser += 1
-                case (.http403, false): report.unexplained.status403WithoutUser += 1
+                case (.http403, false):
+                    report.unexplained.status403WithoutUser += 1
+                    if restWrites.isWrite(request, records: joined.records, strings: strings) {
+                        report.unexplained.restWrite403WithoutUser += 1
+                    }
                 default: break
                 }
             }

@@ -25,6 +25,10 @@ public struct UnexplainedCounts: Sendable, Equatable {
     public var status401WithoutUser = 0
     public var status403WithUser = 0
     public var status403WithoutUser = 0
+    /// Of those, writes (POST, PUT, PATCH, DELETE) to the REST API: WordPress refuses a
+    /// cookie-authenticated write whose nonce is stale with 403 and logs nothing, so these
+    /// are probably `invalid-nonce` (said as a guess, not counted under that cause).
+    public var restWrite403WithoutUser = 0
     public init() {}
 }
 

@@ -64,9 +64,28 @@ public struct DerivedFormat: Sendable {
     /// How the error of a format that logs no status or client begins.
     static let unusableMessagePrefix = "authlog cannot read a refusal from"
 
-    /// The format, its rules taken from `accessRules` with their literals made to fit this
-    /// layout.
-    func definition(accessRules: RuleSetDefinition) throws(LogFormatError) -> FormatDefinition {
+    /// Whether the message (what follows the head, which ends after the status when the status
+    /// is the last field read) starts with the response body's size, as in the Common Log
+    /// Format: then the rules that judge an answer by its size (`[rules clf-body-size]`, an
+    /// XML-RPC fault) hold on it as on the built-in formats.
+    var messageStartsWithBodySize: Bool {
+        let pieces = layout.pieces.filter { if case .literal("") = $0 { false } else { true } }
+        guard let status = pieces.firstIndex(where: { if case .variable(_, .status) = $0 { true } else { false } }),
+              status + 2 < pieces.count, case .literal(" ") = pieces[status + 1],
+              case .variable(let name, .integer) = pieces[status + 2],
+              ["$body_bytes_sent", "%b", "%B"].contains(name) else { return false }
+        return !pieces[(status + 1)...].contains { piece in
+            guard case .variable(_, let value) = piece else { return false }
+            switch value {
+            case .client, .user, .time, .request, .method, .path, .status: return true
+            default: return false
+            }
+        }
+    }
+
+    /// The format, its rules taken from `accessRules` (after `bodySizeRules`, when given) with
+    /// their literals made to fit this layout.
+    func definition(accessRules: RuleSetDefinition, bodySizeRules: RuleSetDefinition? = nil) throws(LogFormatError) -> FormatDefinition {
         let compiled: LayoutCompiler.Compiled
         do {
             compiled = try LayoutCompiler(layout: layout).compile()
@@ -88,7 +107,8 @@ public struct DerivedFormat: Sendable {
             hint: nil, pathHints: [],
             head: PatternText(text: compiled.head, source: source),
             wrapsOtherFormats: false,
-            rules: accessRules.rules.filter { Self.decodes(fields, everyFieldOf: $0) }.map(literals.fitted),
+            rules: (((json == nil ? bodySizeRules?.rules : nil) ?? []) + accessRules.rules)
+                .filter { Self.decodes(fields, everyFieldOf: $0) }.map(literals.fitted),
             source: source)
         definition.decodesBackslashEscapes = escapesBackslashes
         if let json {
@@ -103,7 +123,7 @@ public struct DerivedFormat: Sendable {
         }
         definition.role = .access
         definition.server = server.rawValue
-        definition.ruleSets = [accessRules.name]
+        definition.ruleSets = (json == nil ? bodySizeRules.map { [$0.name] } ?? [] : []) + [accessRules.name]
         return definition
     }
 

@@ -108,7 +108,8 @@ public struct ServerFormats: Sendable {
         }
         let definition: FormatDefinition
         do {
-            definition = try format.definition(accessRules: rules)
+            let bodySize = format.messageStartsWithBodySize ? patterns.ruleSet(named: "clf-body-size") : nil
+            definition = try format.definition(accessRules: rules, bodySizeRules: bodySize)
         } catch {
             throw error.patternError
         }

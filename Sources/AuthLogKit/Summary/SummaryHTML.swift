@@ -210,6 +210,7 @@ public enum SummaryHTML {
         case .notAuthorized: "#17becf"
         case .http401: "#aec7e8"
         case .http403: "#98df8a"
+        case .loginFailed: "#ffbb78"
         }
     }
 

@@ -2,7 +2,9 @@ extension Finding.Kind {
     public static let bruteForce = Finding.Kind("brute-force", category: .attack, key: .ip)
 }
 
-/// One address guessing passwords on one login surface: many wrong credentials there.
+/// One address guessing passwords on one login surface: many wrong credentials there, named
+/// users or not (a WordPress login answered 200 is a failure that names none; this kind took
+/// over wordpress-login-pressure, and its `--login-posts` is gone: `--brute-force` tunes both).
 struct BruteForceRule: FindingRule {
     static let failures = FindingThreshold(
         flag: "brute-force", defaultValue: 20,
@@ -29,13 +31,35 @@ struct BruteForceRule: FindingRule {
                     + context.span(onSurface),
                 evidence: context.evidence(onSurface),
                 advice: "Block \(address) (fail2ban or a deny rule) and rate-limit \(surface): "
-                    + "it failed \(CountText.grouped(onSurface.count)) times there. Check that no account it tried has a weak password.",
+                    + "it failed \(CountText.grouped(onSurface.count)) times there. Check that no account it tried has a weak password."
+                    + surfaceAdvice(onSurface, in: context),
                 weight: onSurface.count))
         }
         return findings
     }
 
+    /// What a login form's failures add: a form that logs nothing names no user (log failed
+    /// logins to see them), and a run that is all XML-RPC needs XML-RPC, which few sites use.
+    private func surfaceAdvice(_ indices: [Int], in context: FindingContext) -> String {
+        let formFailures = indices.filter { context.requests[$0].cause == .loginFailed }
+        guard !formFailures.isEmpty else { return "" }
+        var advice = ""
+        let paths = Set(indices.map { context.requests[$0].path })
+        if paths.count == 1, let path = paths.first.flatMap({ context.text($0) }), path.hasSuffix("xmlrpc.php") {
+            advice += " Every attempt was XML-RPC: disable it if nothing uses it (Jetpack and the mobile app do), "
+                + "e.g. `location = /xmlrpc.php { deny all; }`."
+        }
+        if formFailures.count == indices.count {
+            advice += " The log names no user: a security plugin that logs failed logins would."
+        }
+        return advice
+    }
+
     func describe(_ figures: FindingFigures) -> String {
+        // A login form that logs nothing gives no user name: say so, not "most often '-'".
+        guard !figures.isZero("users") else {
+            return "\(figures.count("failures")) failed logins on \(figures.text("surface")), no user name in the log" + figures.span
+        }
         let users = figures.isOne("users") ? "one user name" : "\(figures.count("users")) user names"
         return "\(figures.count("failures")) wrong credentials on \(figures.text("surface")), \(users), "
             + "most often '\(figures.text("top_user"))'" + figures.span

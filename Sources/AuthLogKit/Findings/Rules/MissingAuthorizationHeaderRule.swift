@@ -17,11 +17,18 @@ struct MissingAuthorizationHeaderRule: FindingRule {
 
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let rest = context.loginPaths.restPrefix
-        let indices = context.requests.indices.filter { index in
+        func isRESTCall(_ route: UInt32, _ path: UInt32) -> Bool {
+            route != 0 || rest.map({ context.text(path)?.hasPrefix($0) == true }) == true
+        }
+        let all = context.requests.indices.filter { index in
             let request = context.requests[index]
-            guard request.route != 0 || rest.map({ context.text(request.path)?.hasPrefix($0) == true }) == true else { return false }
+            guard isRESTCall(request.route, request.path) else { return false }
             return request.cause == .missingCredentials || (request.cause == .http401 && !request.userSent)
         }
+        // Where the same routes also see calls that name a user, the header does arrive: the
+        // anonymous calls are clients that sent none (a real run fired beside editor1's calls).
+        let named = Self.routesCalledWithUser(context, isRESTCall)
+        let indices = all.filter { !named.contains(Self.routeKey(context.requests[$0].route, context.requests[$0].path)) }
         let clients = context.distinct(indices, \.ip)
         guard indices.count >= context.thresholds[Self.failures], clients >= Self.minimumClients else { return [] }
         return [Finding(
@@ -35,6 +42,22 @@ struct MissingAuthorizationHeaderRule: FindingRule {
                 + "`SetEnvIf Authorization \"(.*)\" HTTP_AUTHORIZATION=$1` (or `CGIPassAuth On`); behind nginx pass "
                 + "`fastcgi_param HTTP_AUTHORIZATION $http_authorization;` / `proxy_set_header Authorization $http_authorization;`.",
             weight: indices.count)]
+    }
+
+    /// A REST call's route: the route it names (`?rest_route=`, a plugin's `route=`) or its path.
+    private static func routeKey(_ route: UInt32, _ path: UInt32) -> UInt32 { route != 0 ? route : path }
+
+    /// The routes some request reached with a user name: failed requests that named one, and
+    /// served or refused access lines whose user field is set.
+    private static func routesCalledWithUser(_ context: FindingContext, _ isRESTCall: (UInt32, UInt32) -> Bool) -> Set<UInt32> {
+        var routes = Set<UInt32>()
+        for request in context.requests where request.userSent && isRESTCall(request.route, request.path) {
+            routes.insert(routeKey(request.route, request.path))
+        }
+        for record in context.records where record.side == .access && record.user != 0 && isRESTCall(record.route, record.path) {
+            routes.insert(routeKey(record.route, record.path))
+        }
+        return routes
     }
 
     func describe(_ figures: FindingFigures) -> String {
