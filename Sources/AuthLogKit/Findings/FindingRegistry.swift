@@ -3,6 +3,7 @@
 /// own `stage`. A new kind is one file in `Findings/Rules/` and one line here.
 public enum FindingRegistry {
     static let rules: [any FindingRule] = [
+        CompromisedRule(),
         BruteForceRule(),
         CredentialStuffingRule(),
         DistributedAttackRule(),

@@ -1,0 +1,76 @@
+extension Finding.Kind {
+    public static let compromised = Finding.Kind("compromised", category: .attack, key: .ip)
+}
+
+/// The most urgent thing a log can show: an address fails many times and then gets in. A
+/// colleague's slip is a few failures (user-typo, at most `--typo-failures`); a guess that worked
+/// is a run of at least `--compromised-failures` before the success. Runs after the machines
+/// stage so that a monitor with a stale password that somebody then fixed (steady failures,
+/// misconfigured-client) is not taken for a break-in.
+struct CompromisedRule: FindingRule {
+    static let minFailures = FindingThreshold(
+        flag: "compromised-failures", defaultValue: 10,
+        help: "compromised: at least this many failures from an IP before it got in (within 1 h).")
+    /// How long before the success the failures count, seconds (the help says 1 h): a guesser
+    /// that works through a list gets in during its run, not a day later.
+    static let window: Int64 = 3600
+
+    let kind = Finding.Kind.compromised
+    let thresholds = [minFailures]
+    let stage = DetectionStage.singleSource
+
+    func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
+        let minFailures = context.thresholds[Self.minFailures]
+        // The same successes user-typo reads: served requests that name their user (basic auth,
+        // an application password), and form logins answered 302 (the redirect to the dashboard).
+        var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
+        let post = context.strings.existingID("POST")
+        let loginForms = Set(context.loginPaths.redirectingForms.compactMap { context.strings.existingID($0) })
+        for (record, _) in context.attempts where record.hasTime && (200..<400).contains(record.status) {
+            if record.user != 0 {
+                successesByIP[record.ip, default: []].append((record.time, record.user))
+            } else if record.status == 302, record.method == post, loginForms.contains(record.path) {
+                successesByIP[record.ip, default: []].append((record.time, 0))
+            }
+        }
+
+        var findings: [Finding] = []
+        // Failures of any cause count: a login form's refusal, a wrong password, a 401.
+        context.forEachGroup({ r in r.hasTime && successesByIP[r.ip] != nil }, by: \.ip, minimum: minFailures) { ip, all in
+            guard !state.misconfigured.contains(ip), let address = context.text(ip),
+                  var successes = successesByIP[ip] else { return }
+            let failures = all.filter { !state.explained[$0] }
+            successes.sort { $0.time < $1.time }
+            var next = failures.startIndex
+            for success in successes {
+                var run: [Int] = []
+                while next < failures.endIndex, context.requests[failures[next]].time <= success.time {
+                    let index = failures[next]
+                    next += 1
+                    if success.time - context.requests[index].time <= Self.window { run.append(index) }
+                }
+                guard run.count >= minFailures else { continue }
+                let named = Set(run.map { context.requests[$0].user }.filter { $0 != 0 })
+                let userID = success.user != 0 ? success.user : (named.count == 1 ? named.first! : 0)
+                let user = context.text(userID) ?? "-"
+                let who = user == "-" ? "the account it logged in as" : "'\(user)'"
+                findings.append(Finding(
+                    kind: kind, key: address,
+                    figures: [("failures", .int(run.count)), ("user", .text(user)),
+                              ("success", .time(success.time)),
+                              ("users_tried", .int(named.count))],
+                    evidence: context.evidence(run),
+                    advice: "\(address) failed \(CountText.grouped(run.count)) times and then got in as \(who): "
+                        + "rotate that password, end its sessions, and check what the account did since; block \(address).",
+                    weight: run.count))
+                break  // one finding per address: the first success after a run is the break-in
+            }
+        }
+        return findings
+    }
+
+    func describe(_ figures: FindingFigures) -> String {
+        let user = figures.text("user")
+        return "failed \(figures.count("failures")) times, then got in" + (user == "-" ? "" : " as \(user)")
+    }
+}
