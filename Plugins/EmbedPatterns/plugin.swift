@@ -14,13 +14,19 @@ struct EmbedPatterns: BuildToolPlugin {
             .contentsOfDirectory(at: patternsDirectory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "conf" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        // Lists of addresses kept as data beside the patterns (`proxies/cloudflare.txt`, what
+        // `--trusted-proxy cloudflare` names), embedded for the same reason.
+        let proxiesDirectory = patternsDirectory.appending(path: "proxies")
+        let lists = ((try? FileManager.default.contentsOfDirectory(at: proxiesDirectory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "txt" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltinPatternFiles.swift")
         return [
             .buildCommand(
                 displayName: "Embedding \(files.count) pattern files from patterns/",
                 executable: try context.tool(named: "embed-patterns").url,
-                arguments: [output.path] + files.map(\.path),
-                inputFiles: files,
+                arguments: [output.path] + (files + lists).map(\.path),
+                inputFiles: files + lists,
                 outputFiles: [output]
             )
         ]

@@ -27,7 +27,11 @@ var source = """
 for path in arguments.dropFirst() {
     let url = URL(fileURLWithPath: path)
     let text = try String(contentsOf: url, encoding: .utf8)
-    source += "(\"\(url.lastPathComponent)\", \(rawLiteral(text))),\n"
+    // A list beside the patterns (`proxies/cloudflare.txt`) keeps its folder in its name, so
+    // that it is never read as a pattern file.
+    let name = url.pathExtension == "conf" ? url.lastPathComponent
+        : url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
+    source += "(\"\(name)\", \(rawLiteral(text))),\n"
 }
 source += "    ]\n}\n"
 try source.write(toFile: outputPath, atomically: true, encoding: .utf8)

@@ -54,6 +54,11 @@ struct CommonScanOptions: ParsableArguments {
         valueName: "n"))
     var maxKeys: Int = 1_000_000
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A proxy whose X-Forwarded-For, X-Real-IP or CF-Connecting-IP names the client (CIDR or address; 'cloudflare' for Cloudflare's ranges); repeatable. Without it the connecting address is the client.",
+        valueName: "cidr"), completion: .list(TrustedProxies.namedLists))
+    var trustedProxies: [String] = []
+
     @Flag(name: [.short, .long], help: "Do not print warnings or progress (errors are still printed).")
     var quiet = false
 
@@ -71,6 +76,7 @@ struct CommonScanOptions: ParsableArguments {
         try requireOption(threads, in: 1...Self.maxThreads, "--threads (-j)")
         try requireOption(chunkSize, in: 4096...Self.maxChunkSize, "--chunk-size")
         try requireOption(matchLimit, in: 1...UInt32.max, "--match-limit")
+        do { _ = try TrustedProxies.parse(trustedProxies) } catch { throw ValidationError(error.description) }
         if let tz, TimeZone(identifier: tz) == nil {
             throw ValidationError("unknown time zone '\(tz)' (use a name like UTC or Europe/Berlin)")
         }
@@ -95,6 +101,7 @@ struct CommonScanOptions: ParsableArguments {
         options.threads = threads
         options.chunkSize = chunkSize
         options.maxKeys = maxKeys
+        options.trustedProxies = (try? TrustedProxies.parse(trustedProxies)) ?? TrustedProxies([])
         options.pathFilter = PathFilter(includes: includes, excludes: excludes)
         return (patterns, options)
     }

@@ -16,12 +16,18 @@ struct FindingOptions: ParsableArguments {
         valueName: "n"))
     var maxRequests = RequestCollector.defaultLimit
 
+    @Option(name: .customLong("ipv6-prefix"), help: ArgumentHelp(
+        "Findings take the IPv6 addresses of one /N network that fail together as one client, keyed by the network.",
+        valueName: "bits"))
+    var ipv6Prefix = 64
+
     @Flag(name: .customLong("no-requests"), help: "Count log lines only: no joining of access and error lines, no findings.")
     var noRequests = false
 
     func validate() throws {
         try requireOption(pairingWindow, in: 0...86_400, "--pairing-window")
         try requireOption(maxRequests, in: 0...1_000_000_000, "--max-requests")
+        try requireOption(ipv6Prefix, in: 1...128, "--ipv6-prefix")
     }
 
     var analysis: RequestAnalysisOptions? {
@@ -30,6 +36,7 @@ struct FindingOptions: ParsableArguments {
         options.thresholds = thresholds.values
         options.pairingWindow = Int64(pairingWindow)
         options.maxRequests = maxRequests
+        options.ipv6Prefix = ipv6Prefix
         return options
     }
 }

@@ -41,17 +41,19 @@ final class LineClassifier {
     private let otherFormats: [CompiledFormat]
     private let timeZone: TimeZone
     private let now: Int64
+    /// Whose `forwarded` header names the client (`--trusted-proxy`); empty: nobody's.
+    private let trustedProxies: TrustedProxies
     /// A wrapper's selectors by set of inner formats, and by the program names seen last
     /// (a syslog file interleaves a few programs: most lines find theirs in the first entries).
     private var selectorsByFormats: [UInt64: RuleSelector] = [:]
     private var recentPrograms: [(name: [UInt8], selector: RuleSelector)] = []
     private var nextRecentProgram = 0
     private lazy var fallbacks: [LineClassifier] = otherFormats.map {
-        LineClassifier(format: $0, limits: limits, timeZone: timeZone, now: now)
+        LineClassifier(format: $0, limits: limits, timeZone: timeZone, now: now, trustedProxies: trustedProxies)
     }
 
     init(format: CompiledFormat, limits: MatchLimits, timeZone: TimeZone, now: Int64,
-         otherFormats: [CompiledFormat] = []) {
+         otherFormats: [CompiledFormat] = [], trustedProxies: TrustedProxies = TrustedProxies([])) {
         self.format = format
         self.selector = RuleSelector(format: format, limits: limits)
         self.decodesThroughScratch = format.regexDecoder == nil
@@ -60,6 +62,7 @@ final class LineClassifier {
         self.otherFormats = otherFormats.filter { $0 !== format }
         self.timeZone = timeZone
         self.now = now
+        self.trustedProxies = trustedProxies
         self.decodesEscapes = format.rules.map { format.decodesEscapes.contains($0.format) }
         self.ambiguousUserRegexes = format.rules.map { format.ambiguousUser[$0.format] }
         self.ambiguousUserMatchers = Array(repeating: nil, count: format.rules.count)
@@ -201,6 +204,13 @@ final class LineClassifier {
         if user == "-" || user == "" { user = nil }
         var ip = text(fields.ip, in: line)
         if ip != nil, isAmbiguous(rule: ruleIndex, fields: fields, userBytes: userBytes) { ip = nil }
+        var peer: String? = nil
+        // Only with --trusted-proxy: without it a header is the client's word, never believed.
+        if !trustedProxies.isEmpty, let connecting = ip, let header = bytes(fields.forwarded, in: line),
+           let client = trustedProxies.client(peer: connecting, forwarded: FieldDecoding.string(header)) {
+            peer = connecting
+            ip = client
+        }
         var status = rule.status
         if let raw = bytes(fields.status, in: line), let value = Self.integer(raw) { status = value }
 
@@ -220,12 +230,12 @@ final class LineClassifier {
         guard let cause = rule.cause else {
             return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
                                            ip: ip, method: method, path: path, route: route,
-                                           status: status, user: user, rule: ruleID))
+                                           status: status, user: user, rule: ruleID, peer: peer))
         }
         return .event(AuthEvent(
             time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
-            rule: ruleID, route: route))
+            rule: ruleID, route: route, peer: peer))
     }
 
     /// A line no rule of this format matched: if the format's own decoder reads it, it is

@@ -13,6 +13,10 @@ public struct RecordFields {
     public var method: Range<Int>?
     public var path: Range<Int>?
     public var status: Range<Int>?
+    /// The client's address as a proxy passed it on (`X-Forwarded-For`, `X-Real-IP`,
+    /// `CF-Connecting-IP`), where the format carries one: believed only from a trusted peer
+    /// (`TrustedProxies`), never tested by rules.
+    public var forwarded: Range<Int>?
     /// The syslog program name (`nginx`, `httpd`), which tells the server of a wrapped line.
     public var program: Range<Int>?
     /// The rest of the record after the fields the decoder read: the rules' `regex` is

@@ -63,6 +63,7 @@ struct FieldGroups: Sendable {
     let path: [Int]
     let status: [Int]
     let program: [Int]
+    let forwarded: [Int]
     /// Set when the rule's own structure leaves the client in doubt (a line cut short).
     let ambiguous: [Int]
     /// The empty group where the head ends (`RuleParts.messageStart`).
@@ -78,6 +79,7 @@ struct FieldGroups: Sendable {
         path = regex.groupNumbers(named: "path")
         status = regex.groupNumbers(named: "status")
         program = regex.groupNumbers(named: "program")
+        forwarded = regex.groupNumbers(named: "forwarded")
         ambiguous = regex.groupNumbers(named: "ambiguous")
         message = regex.groupNumbers(named: "message")
     }
@@ -95,6 +97,7 @@ struct FieldGroups: Sendable {
         if fields.path == nil { fields.path = Self.range(path, matcher, offset) }
         if fields.status == nil { fields.status = Self.range(status, matcher, offset) }
         if fields.program == nil { fields.program = Self.range(program, matcher, offset) }
+        if !forwarded.isEmpty, fields.forwarded == nil { fields.forwarded = Self.range(forwarded, matcher, offset) }
         if !fields.ambiguous { fields.ambiguous = matcher.range(ofFirstSetGroupIn: ambiguous) != nil }
         if fields.message == nil, let start = matcher.range(ofFirstSetGroupIn: message)?.lowerBound {
             fields.message = (start + offset)..<(subjectEnd + offset)

@@ -22,12 +22,15 @@ public struct AuthEvent: Sendable, Equatable {
     /// `?rest_route=…`): the route, which is what debug.log names. Used to pair the two.
     public var route: String?
     public var cause: Cause
+    /// The connecting address when a trusted proxy (`--trusted-proxy`) named the client `ip`
+    /// in a header; nil when the connecting address is the client.
+    public var peer: String?
     /// The id of the pattern rule that matched (`format/rule`), for diagnosing patterns.
     public var rule: String
 
     public init(time: Int64?, file: String, line: Int, format: String, ip: String?,
                 method: String?, path: String?, status: Int?, user: String?, cause: Cause,
-                rule: String, route: String? = nil) {
+                rule: String, route: String? = nil, peer: String? = nil) {
         self.time = time
         self.file = file
         self.line = line
@@ -40,5 +43,6 @@ public struct AuthEvent: Sendable, Equatable {
         self.cause = cause
         self.rule = rule
         self.route = route
+        self.peer = peer
     }
 }

@@ -14,4 +14,6 @@ public struct RequestAttempt: Sendable, Equatable {
     public var status: Int?
     public var user: String?
     public var rule: String
+    /// The connecting address when a trusted proxy named the client `ip` (see `AuthEvent.peer`).
+    public var peer: String? = nil
 }

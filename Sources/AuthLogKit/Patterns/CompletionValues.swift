@@ -4,7 +4,7 @@ public enum CompletionValues {
     /// The formats the built-in pattern files define, in file order: `--log-format` values.
     public static let builtinFormatNames: [String] = {
         var names: [String] = []
-        for file in BuiltinPatternFiles.files {
+        for file in BuiltinPatternFiles.files where file.name.hasSuffix(".conf") {
             guard let sections = try? PatternFileParser.parse(file.text) else { continue }
             for section in sections where section.header == "format" {
                 if let name = section.value("name")?.value, !names.contains(name) { names.append(name) }

@@ -20,7 +20,7 @@ public enum PatternLoader {
 
     /// The pattern files compiled into the binary from the repository's `patterns/`.
     public static var builtinFiles: [File] {
-        BuiltinPatternFiles.files.map { File(name: "patterns/" + $0.name, text: $0.text) }
+        BuiltinPatternFiles.files.filter { $0.name.hasSuffix(".conf") }.map { File(name: "patterns/" + $0.name, text: $0.text) }
     }
 
     /// The `*.conf` files of a directory, sorted by name. A user file whose name matches a

@@ -28,7 +28,8 @@ struct LinePipeline: Sendable {
     /// A classifier of `format` that reads the lines it rejects with every other format.
     func makeClassifier(_ format: CompiledFormat, now: Int64? = nil) -> LineClassifier {
         LineClassifier(format: format, limits: options.matchLimits, timeZone: options.timeZone,
-                       now: now ?? Int64(options.now.timeIntervalSince1970), otherFormats: patterns.formats)
+                       now: now ?? Int64(options.now.timeIntervalSince1970), otherFormats: patterns.formats,
+                       trustedProxies: options.trustedProxies)
     }
 
     /// The classifying stage for one stretch of `path`, read as `chosen` says.

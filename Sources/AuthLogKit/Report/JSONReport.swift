@@ -167,6 +167,11 @@ public enum NDJSONEvent {
         string(event.format, &out)
         out.append(contentsOf: #","ip":"#.utf8)
         optional(event.ip, &out)
+        if let peer = event.peer {
+            // Only behind a trusted proxy: the address that connected, `ip` being the client.
+            out.append(contentsOf: #","peer":"#.utf8)
+            string(peer, &out)
+        }
         out.append(contentsOf: #","method":"#.utf8)
         optional(event.method, &out)
         out.append(contentsOf: #","path":"#.utf8)

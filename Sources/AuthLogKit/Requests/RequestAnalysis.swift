@@ -76,8 +76,10 @@ struct RequestAnalysis {
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.layer < $1.layer }
 
         clock.mark("aggregate")
-        let context = FindingContext(requests: joined.requests, records: joined.records, partner: joined.partner,
-                                     strings: strings, thresholds: settings.thresholds,
+        var findingStrings = strings
+        let networks = IPv6NetworkGrouping(joined.requests, strings: &findingStrings, prefix: settings.ipv6Prefix)
+        let context = FindingContext(requests: networks.requests, records: joined.records, partner: joined.partner,
+                                     strings: findingStrings, thresholds: settings.thresholds,
                                      loginPaths: LoginPaths(patterns.patterns))
         var detector = FindingDetector(context: context)
         var findings = detector.run()
@@ -95,12 +97,12 @@ struct RequestAnalysis {
                 counted == nil ? nil : inputs.filter { counts.inputsToReadAgain.contains($0.path) }
             } ?? inputs
             clock.note("served counts: \(counted == nil ? "read back" : "counted during the scan")")
-            let served = ServedAnswers(counted: counted, candidates: candidates, strings: strings)
+            let served = ServedAnswers(counted: counted, candidates: candidates, strings: findingStrings)
                 .adding(SuccessReader(patterns: patterns, options: options, diagnostics: diagnostics)
-                    .read(paths: candidates, strings: strings, files: files, inputs: readAgain))
+                    .read(paths: candidates, strings: findingStrings, files: files, inputs: readAgain))
             findings += detector.findings(served: served.byPath)
         }
-        report.findings = FindingDetector.sorted(findings)
+        report.findings = FindingDetector.sorted(networks.annotate(findings))
         report.evidenceFiles = EvidenceFiles(collected.inputNames)
         clock.mark("new failures")
         return report

@@ -40,6 +40,9 @@ public struct RequestAnalysisOptions: Sendable {
     /// Seconds an error line may be apart from its access line when no line of the same
     /// second fits.
     public var pairingWindow: Int64 = 2
+    /// `--ipv6-prefix`: the IPv6 network whose addresses the findings take as one client when
+    /// several of them fail (128: every address on its own).
+    public var ipv6Prefix = 64
 
     public init() {}
 }

@@ -30,6 +30,9 @@ public struct ScanOptions: Sendable {
     public var pathFilter = PathFilter()
     /// Distinct keys counted exactly per dimension (IPs, paths, users); beyond, the top lists
     /// are estimated with bounded memory (Space-Saving).
+    /// `--trusted-proxy`: whose forwarded-for header names the client. The ban lists read it
+    /// too (a trusted proxy is never banned).
+    public var trustedProxies = TrustedProxies([])
     public var maxKeys: Int = FailureAggregate.defaultMaxKeys
     /// Only events in [since, until) (UTC seconds) count; events with no readable time are
     /// then left out too, and counted per file as outside the window.

@@ -68,7 +68,8 @@ public enum ApacheLogFormat {
         case "U": return .path
         case "b", "B", "O", "I", "S", "D", "P", "k", "p": return .integer
         case "T": return .integer
-        case "i" where argument?.lowercased() == "x-forwarded-for": return .forwardedFor
+        case "i" where ["x-forwarded-for", "x-real-ip", "cf-connecting-ip"].contains(argument?.lowercased() ?? ""):
+            return .forwardedFor
         case "l", "q", "H", "v", "V", "L", "X", "f", "R", "A", "e", "i", "o", "n", "C", "^": return .skip
         default: return nil
         }

@@ -27,6 +27,7 @@ struct LayoutCompiler {
         var captured: Set<CapturedField> = []
         var parts: [String] = []
         var lastFieldPart = -1
+        var forwardedPart = -1
         var inQuotes = false
         var inBrackets = false
         let hasRequest = layout.firstIndex(of: .request) != nil
@@ -50,7 +51,12 @@ struct LayoutCompiler {
                     regex = "(?<user>[^\\s\"]*+)"
                 }
                 parts.append(regex)
-                if let field {
+                if field == .forwarded {
+                    // Not where the head ends: the proxy's header is read by a look-ahead
+                    // below, so that the message and the other fields stay where they were.
+                    captured.insert(.forwarded)
+                    forwardedPart = parts.count - 1
+                } else if let field {
                     captured.insert(field)
                     lastFieldPart = parts.count - 1
                 }
@@ -64,13 +70,18 @@ struct LayoutCompiler {
         if lastFieldPart + 1 < parts.count, case .literal = layout.pieces[lastFieldPart + 1] {
             headParts.append(parts[lastFieldPart + 1])
         }
+        if forwardedPart >= headParts.count {
+            // The header after the head's end: an optional look-ahead (a line cut short
+            // still matches, without it), whose group PCRE2 keeps when it matched.
+            headParts.append("(?=(?:" + parts[headParts.count...forwardedPart].joined() + ")?)")
+        }
         return Compiled(head: "<BOM>" + headParts.joined(), detect: parts.joined() + "$", fields: captured)
     }
 
     enum Context { case quoted, bracketed, bare }
 
     /// The named groups a head can capture.
-    enum CapturedField: Hashable { case ip, user, time, request, method, path, status }
+    enum CapturedField: Hashable { case ip, user, time, request, method, path, status, forwarded }
 
     /// A value's regex, and the field it captures (nil for a skip or a field already read).
     static func regex(for value: LogLayout.Value, context: Context, hasRequest: Bool,
@@ -110,9 +121,11 @@ struct LayoutCompiler {
         case .decimal:
             return ("(?:\\d+(?:\\.\\d+)?|-)", nil)
         case .forwardedFor:
-            // Inside quotes the quotes bound it; a header of any shape is then still read.
-            if context == .quoted { return (skip(context), nil) }
-            return ("(?>[0-9A-Fa-f.:]+(?:, ?[0-9A-Fa-f.:]+)*+|-)", nil)
+            // Inside quotes the quotes bound it; a header of any shape is then still read
+            // (and `TrustedProxies` refuses what is no address).
+            if context == .quoted { return once(.forwarded, "(?<forwarded>(?:[^\"\\\\]|\\\\.)*+)", skip(context)) }
+            let bare = "(?>[0-9A-Fa-f.:]+(?:, ?[0-9A-Fa-f.:]+)*+|-)"
+            return once(.forwarded, "(?<forwarded>\(bare))", bare)
         case .skip:
             return (skip(context), nil)
         }

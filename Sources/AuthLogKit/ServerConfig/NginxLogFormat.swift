@@ -22,7 +22,8 @@ public enum NginxLogFormat {
         "body_bytes_sent": .integer, "bytes_sent": .integer, "request_length": .integer,
         "remote_port": .integer, "server_port": .integer, "connection": .integer,
         "connection_requests": .integer, "pid": .integer,
-        "http_x_forwarded_for": .forwardedFor,
+        "http_x_forwarded_for": .forwardedFor, "http_x_real_ip": .forwardedFor,
+        "http_cf_connecting_ip": .forwardedFor,
         "request_time": .decimal, "msec": .decimal,
     ]
 
