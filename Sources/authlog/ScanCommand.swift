@@ -102,7 +102,7 @@ struct ScanCommand: ParsableCommand {
             ?? session.run(arguments: inputs, onEvent: onEvent)
         progressLine?.stop()
         writer.write(report, settings: ReportSettings(top: common.top, style: TextStyle(enabled: color.enabled, width: TerminalWidth.current()),
-                                                      generator: "authlog \(AuthLog.version)", bans: bans.settings()), to: stdout)
+                                                      generator: "authlog \(AuthLog.version)", bans: bans.settings(trustedProxies: options.trustedProxies.networks)), to: stdout)
         try stdout.flush()
         if report.hadInputErrors { throw ExitCode(ExitStatus.inputProblem) }
     }

@@ -205,7 +205,7 @@ struct SummaryCommand: ParsableCommand {
             let settings = ReportSettings(top: common.top,
                                           style: TextStyle(enabled: outputFile == nil && ColorChoice.terminalWantsColor,
                                                            width: TerminalWidth.current(toTerminal: outputFile == nil)),
-                                          generator: "authlog \(AuthLog.version)", bans: bans.settings())
+                                          generator: "authlog \(AuthLog.version)", bans: bans.settings(trustedProxies: options.trustedProxies.networks))
             output.writer.write(document, settings: settings, to: out)
             if let outputFile {
                 do {

@@ -42,12 +42,19 @@ struct CompromisedRule: FindingRule {
             let failures = all.filter { !state.explained[$0] }
             successes.sort { $0.time < $1.time }
             var next = failures.startIndex
-            for success in successes {
+            // Successes as users none of the failures named are other people behind the same
+            // address (a proxy, an office NAT): not a guess's success, and they must not end a run.
+            let tried = Set(failures.map { context.requests[$0].user }.filter { $0 != 0 })
+            for success in successes where success.user == 0 || tried.isEmpty || tried.contains(success.user) {
                 var run: [Int] = []
                 while next < failures.endIndex, context.requests[failures[next]].time <= success.time {
                     let index = failures[next]
                     next += 1
-                    if success.time - context.requests[index].time <= Self.window { run.append(index) }
+                    // Only guesses at the account that got in (or at no named one: a login form's
+                    // 200) lead to this success; others are someone else behind the same address.
+                    let user = context.requests[index].user
+                    if success.time - context.requests[index].time <= Self.window,
+                       success.user == 0 || user == 0 || user == success.user { run.append(index) }
                 }
                 guard run.count >= minFailures else { continue }
                 let named = Set(run.map { context.requests[$0].user }.filter { $0 != 0 })
