@@ -46,8 +46,8 @@ import PCRE2
         let patterns = try CompiledPatterns(set)
         let format = try #require(set.format(named: "nginx-access"))
         // The shared rules come first, under the format's own name, then the user's.
-        #expect(format.rules.map(\.id) == ["status-401", "status-403", "wordpress-login-post", "wordpress-api-400",
-                                           "served-named-user", "rate-limited"])
+        #expect(format.rules.map(\.id) == ["wordpress-xmlrpc-fault", "status-401", "status-403", "wordpress-login-failed",
+                                           "wordpress-login-post", "wordpress-api-400", "served-named-user", "rate-limited"])
         let limited = try #require(try Self.event(Self.accessLine(status: 429), with: patterns))
         #expect(limited.rule == "nginx-access/rate-limited")
         #expect(limited.cause == .deniedByRule && limited.status == 429 && limited.ip == "203.0.113.7")
@@ -166,8 +166,10 @@ import PCRE2
         let shared = try #require(builtinPatterns.patterns.ruleSet(named: "access-log"))
         for name in ["nginx-access", "apache-access"] {
             let format = try #require(builtinPatterns.patterns.format(named: name))
-            #expect(format.ruleSets == ["access-log"])
-            #expect(format.rules.map(\.id) == shared.rules.map(\.id))
+            // clf-body-size: the rules that read the size CLF writes right after the status.
+            let bodySize = try #require(builtinPatterns.patterns.ruleSet(named: "clf-body-size"))
+            #expect(format.ruleSets == ["clf-body-size", "access-log"])
+            #expect(format.rules.map(\.id) == bodySize.rules.map(\.id) + shared.rules.map(\.id))
             #expect(format.rules.allSatisfy { $0.source.file == "patterns/access-rules.conf" })
         }
         // One PCRE2 regex per access format still: its rules are field tests on the head.
@@ -265,7 +267,9 @@ import PCRE2
         // A user's access-rules.conf (it replaces the built-in one) that lacks the rule set.
         let original = try String(contentsOf: repositoryRoot.appendingPathComponent("patterns/access-rules.conf"), encoding: .utf8)
         let servedSet = try #require(original.range(of: "[rules served-request]"))
-        let withoutServed = String(original[..<servedSet.lowerBound])
+        // Only that set goes: the sets after it (clf-body-size) stay.
+        let nextSet = try #require(original.range(of: "\n[rules ", range: servedSet.upperBound..<original.endIndex))
+        let withoutServed = String(original[..<servedSet.lowerBound]) + String(original[nextSet.lowerBound...])
         let patterns = try CompiledPatterns(try Self.loadWithUserDirectory(["access-rules.conf": withoutServed]))
         let diagnostics = RecordingDiagnostics()
         let findings = Self.scanScene(with: patterns, diagnostics: diagnostics)

@@ -44,7 +44,8 @@ import Testing
         #expect(server.formatsByPath == ["/srv/apache/logs/proxied.log": "apache-config:proxied",
                                          "/srv/apache/logs/short.log": "apache-config:000-default.conf:5"])
         let proxied = try #require(server.patterns.format(named: "apache-config:proxied"))
-        #expect(proxied.head.text.hasPrefix("<BOM>(?>[0-9A-Fa-f.:]+"), "the forwarded-for list is read whole, before the client")
+        #expect(proxied.head.text.hasPrefix("<BOM>(?<forwarded>(?>[0-9A-Fa-f.:]+"),
+                "the forwarded-for list is read whole, before the client, as the forwarded field (--trusted-proxy)")
     }
 
     /// A few dozen requests, as combined lines and in three layouts of the fixture's.
@@ -110,9 +111,12 @@ import Testing
         #expect(expected.allSatisfy { $0.time != nil && $0.ip != nil })
         for (name, text) in Self.layouts.sorted(by: { $0.key < $1.key }) {
             // Detected by content among all formats, and forced: the same events either way.
+            // "upstream" logs `$request_method $uri`, no quoted request line: the login-failed
+            // rule (whose literal and `action` test read the request) cannot see its POST.
+            let want = name == "upstream" ? expected.filter { $0.cause != .loginFailed } : expected
             let detected = try Self.events(text, patterns: patterns)
-            #expect(detected == expected, "\(name), detected")
-            #expect(try Self.events(text, patterns: patterns, format: "nginx-config:\(name)") == expected, "\(name), forced")
+            #expect(detected == want, "\(name), detected")
+            #expect(try Self.events(text, patterns: patterns, format: "nginx-config:\(name)") == want, "\(name), forced")
         }
     }
 
