@@ -60,15 +60,20 @@ struct CompromisedRule: FindingRule {
                 let named = Set(run.map { context.requests[$0].user }.filter { $0 != 0 })
                 let userID = success.user != 0 ? success.user : (named.count == 1 ? named.first! : 0)
                 let user = context.text(userID) ?? "-"
-                let who = user == "-" ? "the account it logged in as" : "'\(user)'"
+                // A login form's log names no user: the advice cannot name the account either.
+                let advice = user == "-"
+                    ? "\(address) failed \(CountText.grouped(run.count)) times and then got in (the log does not say as whom): "
+                        + "rotate the passwords of the accounts that can log in there, end their sessions, and check "
+                        + "what was done since; block \(address)."
+                    : "\(address) failed \(CountText.grouped(run.count)) times and then got in as '\(user)': "
+                        + "rotate that password, end its sessions, and check what the account did since; block \(address)."
                 findings.append(Finding(
                     kind: kind, key: address,
                     figures: [("failures", .int(run.count)), ("user", .text(user)),
                               ("success", .time(success.time)),
                               ("users_tried", .int(named.count))],
                     evidence: context.evidence(run),
-                    advice: "\(address) failed \(CountText.grouped(run.count)) times and then got in as \(who): "
-                        + "rotate that password, end its sessions, and check what the account did since; block \(address).",
+                    advice: advice,
                     weight: run.count))
                 break  // one finding per address: the first success after a run is the break-in
             }
