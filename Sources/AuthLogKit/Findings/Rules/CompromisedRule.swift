@@ -21,18 +21,7 @@ struct CompromisedRule: FindingRule {
 
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let minFailures = context.thresholds[Self.minFailures]
-        // The same successes user-typo reads: served requests that name their user (basic auth,
-        // an application password), and form logins answered 302 (the redirect to the dashboard).
-        var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
-        let post = context.strings.existingID("POST")
-        let loginForms = Set(context.loginPaths.redirectingForms.compactMap { context.strings.existingID($0) })
-        for (record, _) in context.attempts where record.hasTime && (200..<400).contains(record.status) {
-            if record.user != 0 {
-                successesByIP[record.ip, default: []].append((record.time, record.user))
-            } else if record.status == 302, record.method == post, loginForms.contains(record.path) {
-                successesByIP[record.ip, default: []].append((record.time, 0))
-            }
-        }
+        let successesByIP = context.successesByClient()
 
         var findings: [Finding] = []
         // Failures of any cause count: a login form's refusal, a wrong password, a 401.

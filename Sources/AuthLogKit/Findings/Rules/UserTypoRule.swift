@@ -17,18 +17,7 @@ struct UserTypoRule: FindingRule {
 
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let maxFailures = context.thresholds[Self.maxFailures]
-        // Successes by client, in time order: served requests that name their user (basic
-        // auth), and form logins answered 302 (to the dashboard; no user named).
-        var successesByIP: [UInt32: [(time: Int64, user: UInt32)]] = [:]
-        let post = context.strings.existingID("POST")
-        let loginForms = Set(context.loginPaths.redirectingForms.compactMap { context.strings.existingID($0) })
-        for (record, _) in context.attempts where record.hasTime && (200..<400).contains(record.status) {
-            if record.user != 0 {
-                successesByIP[record.ip, default: []].append((record.time, record.user))
-            } else if record.status == 302, record.method == post, loginForms.contains(record.path) {
-                successesByIP[record.ip, default: []].append((record.time, 0))
-            }
-        }
+        let successesByIP = context.successesByClient()
 
         var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, firstFailures: [Int], paths: Set<String>)] = [:]
         context.forEachGroup({ r in
