@@ -39,26 +39,14 @@ public struct BanPolicy: Sendable {
         while let entry = next {
             next = entry.pointee.ifa_next
             guard let socketAddress = entry.pointee.ifa_addr else { continue }
-            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-            let family = Int32(socketAddress.pointee.sa_family)
-            let converted: UnsafePointer<CChar>?
-            switch family {
+            switch Int32(socketAddress.pointee.sa_family) {
             case AF_INET:
-                converted = socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { inet in
-                    var address = inet.pointee.sin_addr
-                    return inet_ntop(AF_INET, &address, &buffer, socklen_t(buffer.count))
-                }
+                addresses.append(socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { IPAddress($0.pointee.sin_addr) })
             case AF_INET6:
-                converted = socketAddress.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { inet6 in
-                    var address = inet6.pointee.sin6_addr
-                    return inet_ntop(AF_INET6, &address, &buffer, socklen_t(buffer.count))
-                }
+                addresses.append(socketAddress.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { IPAddress($0.pointee.sin6_addr) })
             default:
-                converted = nil
+                continue
             }
-            guard converted != nil else { continue }
-            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if let address = IPAddress(text) { addresses.append(address) }
         }
         return addresses
     }

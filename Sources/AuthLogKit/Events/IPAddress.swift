@@ -28,11 +28,21 @@ public struct IPAddress: Hashable, Comparable, Sendable, CustomStringConvertible
         guard !text.isEmpty, text.utf8.count <= 45, !text.utf8.contains(0) else { return nil }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            self.init(high: 0, low: UInt64(UInt32(bigEndian: v4.s_addr)), isIPv4: true)
+            self.init(v4)
             return
         }
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
+        self.init(v6)
+    }
+
+    /// An address as the socket API holds it (`inet_pton`, `getifaddrs`).
+    init(_ v4: in_addr) {
+        self.init(high: 0, low: UInt64(UInt32(bigEndian: v4.s_addr)), isIPv4: true)
+    }
+
+    init(_ v6: in6_addr) {
+        var v6 = v6
         let bytes = withUnsafeBytes(of: &v6) { Array($0) }
         let high = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         let low = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
