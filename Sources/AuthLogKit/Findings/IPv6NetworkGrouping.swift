@@ -18,8 +18,13 @@ struct IPv6NetworkGrouping {
         guard prefix < 128 else { return }
         var networkOf: [UInt32: IPNetwork] = [:]
         var addresses: [IPNetwork: Int] = [:]
-        for request in requests where request.ip != 0 && networkOf[request.ip] == nil {
-            guard let text = strings[request.ip], let address = IPAddress(text), !address.isIPv4 else { continue }
+        // Each address is parsed once, whatever its family: ids are dense, so a flag per id
+        // (an IPv4 client failing 10,000 times must not be parsed 10,000 times).
+        var parsed = [Bool](repeating: false, count: strings.strings.count)
+        for request in requests where request.ip != 0 && !parsed[Int(request.ip)] {
+            parsed[Int(request.ip)] = true
+            guard let text = strings[request.ip], text.utf8.contains(UInt8(ascii: ":")),
+                  let address = IPAddress(text), !address.isIPv4 else { continue }
             let network = IPNetwork(address, prefix: prefix)
             networkOf[request.ip] = network
             addresses[network, default: 0] += 1
