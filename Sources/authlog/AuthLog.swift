@@ -41,6 +41,7 @@ enum ExitStatus {
 @main
 enum Main {
     static func main() {
+        LargeBuffers.returnToSystemWhenFreed()
         do {
             var command = try AuthLog.parseAsRoot(CommandArguments.normalized(Array(CommandLine.arguments.dropFirst())))
             try command.run()

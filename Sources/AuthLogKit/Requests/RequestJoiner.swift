@@ -84,7 +84,14 @@ struct RequestJoiner {
         }
 
         var requests: [FailedRequest] = []
-        requests.reserveCapacity(records.count - paired - records.lazy.filter { $0.failureCause == nil }.count)
+        // Exactly one request per failure line but for access lines counted with their detail
+        // line (a pair may join a kept access line, no failure, to a detail line: `paired`
+        // alone would undercount, and the array would double to 2x its size).
+        var failures = 0
+        for (index, record) in records.enumerated() where record.failureCause != nil {
+            if record.side == .detail || partner[index] < 0 { failures += 1 }
+        }
+        requests.reserveCapacity(failures)
         // By path id (dense ids: arrays, not dictionaries hashed per request).
         var layerOfPath = [RefusingLayer?](repeating: nil, count: strings.strings.count)
         for (index, record) in records.enumerated() {

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include "CIsolatedSpawn.h"
 #include "CServedPaths.h"
+#include "CLargeBuffers.h"
 
 // memrchr(3) is a GNU extension that Swift's Glibc module does not export (it needs
 // _GNU_SOURCE). glibc's version is vectorised; this wrapper makes it callable.
