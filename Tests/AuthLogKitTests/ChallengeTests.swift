@@ -82,10 +82,10 @@ import Testing
     /// reported as before (dora's phone of the scene, a misconfigured client).
     @Test func challengeOnlyClientIsStillReported() throws {
         let report = try requests(scanning: [Self.scene.path])
-        let dora = report.aggregate.topIPs(10).first { $0.key == "203.0.113.30" }
+        let dora = report.aggregate.topIPs(10).first { $0.key == "203.0.113.130" }
         #expect(dora?.value.failures.count == 24)
-        #expect(report.findings.contains { $0.kind == .misconfiguredClient && $0.key == "203.0.113.30" })
-        #expect(!report.challengeOnlyClients.contains(IPAddress("203.0.113.30")!))
+        #expect(report.findings.contains { $0.kind == .misconfiguredClient && $0.key == "203.0.113.130" })
+        #expect(!report.challengeOnlyClients.contains(IPAddress("203.0.113.130")!))
     }
 
     /// Twelve answered challenges in an hour at irregular times: as failures they are "failed
@@ -125,7 +125,7 @@ import Testing
         #expect(!report.challengeOnlyClients.contains(IPAddress("198.51.100.90")!))
         for finding in report.findings {
             for evidence in finding.evidence {
-                #expect(!lines[evidence.line - 1].contains(" - - ") || finding.key == "203.0.113.30",
+                #expect(!lines[evidence.line - 1].contains(" - - ") || finding.key == "203.0.113.130",
                         "\(finding.kind.rawValue) cites a request without credentials: \(lines[evidence.line - 1])")
             }
         }
@@ -154,7 +154,7 @@ import Testing
     @Test func webDAVSceneBansTheGuesserAndNoChallengedClient() throws {
         let report = try requests(scanning: [Self.scene.path])
         #expect(report.challenges == 264)
-        let challenged = ["203.0.113.20", "2001:db8:20::21", "203.0.113.22"]
+        let challenged = ["203.0.113.120", "2001:db8:20::21", "203.0.113.122"]
         #expect(report.challengeOnlyClients.map(\.description).sorted() == challenged.sorted())
         for finding in report.findings {
             #expect(!challenged.contains(finding.key) && !finding.addresses.contains { challenged.contains($0) },
