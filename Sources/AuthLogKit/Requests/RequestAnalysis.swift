@@ -17,7 +17,7 @@ struct RequestAnalysis {
             diagnostics?.warning("pairing and findings cover the first \(collected.records.count) authentication lines "
                                  + "only (at most \(settings.maxRequests) lines and \(RequestCollector.maxStrings) distinct "
                                  + "addresses, paths and names are kept; --max-requests raises the first); "
-                                 + "\(collected.dropped) more were counted, and requests are counted as lines")
+                                 + "\(collected.dropped) more were counted, and requests are counted as lines (challenges among them)")
         }
         var joiner = RequestJoiner()
         joiner.window = settings.pairingWindow
