@@ -11,6 +11,11 @@ struct FindingOptions: ParsableArguments {
         valueName: "seconds"))
     var pairingWindow = 2
 
+    @Option(name: .customLong("challenge-window"), help: ArgumentHelp(
+        "Seconds within which a client's login that worked makes its 401 without credentials before it a challenge, not a failure (0: the same second).",
+        valueName: "seconds"))
+    var challengeWindow = Int(RequestAnalysisOptions().challengeWindow)
+
     @Option(name: .customLong("max-requests"), help: ArgumentHelp(
         "Authentication lines kept for pairing and findings (48 bytes each, plus ~60 per distinct address, path or name); past it, lines count as events only.",
         valueName: "n"))
@@ -26,6 +31,7 @@ struct FindingOptions: ParsableArguments {
 
     func validate() throws {
         try requireOption(pairingWindow, in: 0...86_400, "--pairing-window")
+        try requireOption(challengeWindow, in: 0...3_600, "--challenge-window")
         try requireOption(maxRequests, in: 0...1_000_000_000, "--max-requests")
         try requireOption(ipv6Prefix, in: 1...128, "--ipv6-prefix")
     }
@@ -36,6 +42,7 @@ struct FindingOptions: ParsableArguments {
         options.thresholds = thresholds.values
         options.pairingWindow = Int64(pairingWindow)
         options.maxRequests = maxRequests
+        options.challengeWindow = Int64(challengeWindow)
         options.ipv6Prefix = ipv6Prefix
         return options
     }

@@ -124,6 +124,24 @@ import Testing
         }
         try compareRequests("by_ip", requests.topIPs(50)) { $0.failures.count }
         try compareRequests("by_path", requests.topPaths(50)) { $0.count }
+        try expectChallengesEqualTruth(report, requestTruth)
+    }
+
+    /// The colleagues' browsers ask once without credentials; when the first page follows
+    /// within the challenge window, that 401 is a challenge. gen-corpus states them and every
+    /// refused request it wrote (gen.py states neither): failures + challenges = written, per cause.
+    func expectChallengesEqualTruth(_ report: ScanReport, _ requestTruth: [String: Any]) throws {
+        guard let challenges = requestTruth["challenges"] as? [String: Any],
+              let written = requestTruth["written"] as? [String: Any] else { return }
+        let requests = try #require(report.requests)
+        #expect(requests.challenges == challenges["total"] as? Int, "challenges")
+        #expect(requests.aggregate.total + requests.challenges == written["total"] as? Int, "failures + challenges")
+        let challengeCauses = challenges["by_cause"] as? [String: Int] ?? [:]
+        let writtenCauses = try #require(written["by_cause"] as? [String: Int])
+        for cause in Cause.allCases where cause != .notAuthorized {
+            #expect(requests.aggregate.byCause[cause] + (challengeCauses[cause.rawValue] ?? 0) == writtenCauses[cause.rawValue],
+                    "failures + challenges of \(cause.rawValue)")
+        }
     }
 
     /// Read in the wrong zone, the error logs' times are an hour off their access logs':
@@ -144,6 +162,7 @@ import Testing
         for cause in Cause.allCases where cause != .notAuthorized {
             #expect(requests.aggregate.byCause[cause] == causes[cause.rawValue], "requests cause \(cause.rawValue)")
         }
+        try expectChallengesEqualTruth(report, requestTruth)
         #expect(diagnostics.warnings.filter { $0.contains("its times run 1 h behind its access log's") }.count == 2,
                 "\(diagnostics.warnings)")
     }

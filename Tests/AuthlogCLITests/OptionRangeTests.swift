@@ -10,7 +10,8 @@ extension CommandLineTests {
         ["scan", "--chunk-size", "9223372036854775807"], ["scan", "--match-limit", "0"],
         ["scan", "--brute-force", "0"], ["scan", "--brute-force", "99999999999"], ["scan", "--pairing-window", "9223372036854775807"],
         ["scan", "--max-requests", "99999999999999"], ["summary", "--top", "99999999999"], ["summary", "-j", "0"],
-        ["summary", "--typo-failures", "0"],
+        ["summary", "--typo-failures", "0"], ["scan", "--challenge-window", "3601"], ["scan", "--challenge-window=-1"],
+        ["summary", "--challenge-window", "9223372036854775807"],
     ])
     func absurdNumericOptionsAreUsageErrorsNotAborts(_ options: [String]) throws {
         let result = try run(options + ["samples/nginx-error.log"])

@@ -27,6 +27,7 @@ class Clients:
         """People who get in: the browser asks once without credentials, sometimes they mistype."""
         r = self.rng("colleagues")
         ips, names = set(), set()
+        sessions = {}  # ip -> session start times (µs)
         for name in NGINX_COLLEAGUES + APACHE_COLLEAGUES:
             nginx = name in NGINX_COLLEAGUES
             homes = [self.new_ip(r, 0.2) for _ in range(r.randint(2, 3))]
@@ -35,14 +36,24 @@ class Clients:
                     ip = r.choice(homes)
                     ua = r.choice(BROWSERS)
                     t = (day + r.randint(7 * 3600, 19 * 3600)) * US + r.randrange(US)
+                    # Sessions of one address never overlap (one lasts at most 169 s): a page of
+                    # one cannot answer the other's challenge, so each session's truth is its own.
+                    while any(abs(t - other) < 600 * US for other in sessions.get(ip, ())):
+                        t += 900 * US
+                    sessions.setdefault(ip, []).append(t)
                     base = "/admin/" if nginx else "/private/"
                     fail = (self.nginx_basic_failure if nginx else self.apache_basic_failure)
-                    fail(t, ip, None, base, ua)
+                    asked, (cause, path) = t, fail(t, ip, None, base, ua)
                     if r.random() < 0.4:
                         t += r.randint(3, 9) * US
                         fail(t, ip, name, base, ua)
-                    for page in ["", "reports/", "users/", "settings/"][:r.randint(1, 4)]:
+                    for number, page in enumerate(["", "reports/", "users/", "settings/"][:r.randint(1, 4)]):
                         t += r.randint(2, 40) * US
+                        # The browser's request without credentials, answered by the first page
+                        # within the window (a saved password, a quick typist; a typo between
+                        # does not matter): a challenge. Later, it stays a failure.
+                        if number == 0 and (t - asked) // US <= CHALLENGE_WINDOW:
+                            self.challenge(cause, ip, path)
                         if nginx:
                             self.nginx_access(t, ip, name, "GET %s%s HTTP/1.1" % (base, page), 200, r.randint(2000, 9000), ua)
                         else:

@@ -24,6 +24,8 @@ class Servers:
         self.requests = Counter()
         self.request_ips, self.request_paths = Counter(), Counter()
         self.paired = 0
+        self.challenges = Counter()  # by cause: requests written as failures that were challenges
+        self.written = Counter()     # by cause: every request() as written, challenges included
         self.actors = {}
 
     # --- randomness and addresses ----------------------------------------------------------
@@ -60,10 +62,20 @@ class Servers:
 
     def request(self, cause, ip, path, paired):
         self.requests[cause] += 1
+        self.written[cause] += 1
         self.request_ips[ip] += 1
         if path is not None:
             self.request_paths[path] += 1
         self.paired += paired
+
+    def challenge(self, cause, ip, path):
+        """The request() just tallied was a challenge: a 401 without credentials that the same
+        client answered within CHALLENGE_WINDOW seconds with a login that worked, to the same
+        realm. authlog counts it under challenges, not as a failed request (it was still paired)."""
+        self.requests[cause] -= 1
+        self.request_ips[ip] -= 1
+        self.request_paths[path] -= 1
+        self.challenges[cause] += 1
 
     @staticmethod
     def login_failed(written, status, size):
@@ -139,6 +151,7 @@ class Servers:
         self.nginx_error(t, "info" if user is None else "error", message, ip, request,
                          (cause, ip, url_path(request), user), tail)
         self.request(cause, ip, path, 1)
+        return cause, path
 
     def apache_basic_failure(self, t, ip, user, uri, ua, referer="-", raw_user=None):
         """A 401 of mod_auth_basic; user None: no credentials, which Apache logs in no error line."""
@@ -147,7 +160,7 @@ class Servers:
         path = uri.split("?", 1)[0]
         if user is None:
             self.request("http-401", ip, path, 0)
-            return
+            return "http-401", path
         error_user = raw_user if raw_user is not None else shown
         if user in APACHE_USERS:
             cause, message = "password-mismatch", 'AH01617: user %s: authentication failure for "%s": Password Mismatch' % (error_user, path)

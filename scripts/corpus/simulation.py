@@ -195,7 +195,14 @@ class Corpus(Servers, Attacks, Clients):
             "requests": {
                 "total": sum(self.requests.values()), "paired": self.paired,
                 "by_cause": {cause: self.requests[cause] for cause in CAUSES},
-                "by_ip": top(self.request_ips), "by_path": top(Counter({as_key(k): v for k, v in self.request_paths.items()})),
+                "by_ip": top(+self.request_ips), "by_path": top(+Counter({as_key(k): v for k, v in self.request_paths.items()})),
+                # 401s without credentials answered at once by a login (see Servers.challenge):
+                # no failed requests, so in none of the figures above.
+                "challenges": {"total": sum(self.challenges.values()),
+                               "by_cause": {cause: self.challenges[cause] for cause in CAUSES if self.challenges[cause]}},
+                # Every refused request as written, before any was found to be a challenge:
+                # what failures and challenges add up to.
+                "written": {"total": sum(self.written.values()), "by_cause": {cause: self.written[cause] for cause in CAUSES}},
             },
             "actors": self.actors,
         }

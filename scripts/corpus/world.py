@@ -7,6 +7,7 @@ DAY = 86400
 WINDOW = 60                                           # seconds written per batch
 MAIN_START = calendar.timegm((2026, 11, 20, 0, 0, 0))  # the current logs begin here (UTC)
 TOP = 50
+CHALLENGE_WINDOW = 5                                  # authlog's default --challenge-window, seconds
 CAUSES = ("unknown-user", "password-mismatch", "missing-credentials", "wrong-scheme", "expired-token",
           "invalid-token", "invalid-nonce", "invalid-client", "denied-by-rule", "not-authorized",
           "http-401", "http-403", "login-failed")

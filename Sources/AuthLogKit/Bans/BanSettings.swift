@@ -11,5 +11,16 @@ public struct BanSettings: Sendable {
         self.name = name
     }
 
-    public func list(_ findings: [Finding]) -> BanList { BanList(findings, policy: policy, name: name) }
+    /// `challengeOnlyClients`: the scan's (`RequestReport.challengeOnlyClients`), added to the
+    /// policy's: only the request analysis knows who only ever followed challenges.
+    public func list(_ findings: [Finding], challengeOnlyClients: [IPAddress] = []) -> BanList {
+        var policy = policy
+        policy.challengeOnlyClients += challengeOnlyClients
+        return BanList(findings, policy: policy, name: name)
+    }
+
+    /// The ban list of a scan's findings, sparing its challenge-only clients.
+    public func list(_ requests: RequestReport?) -> BanList {
+        list(requests?.findings ?? [], challengeOnlyClients: requests?.challengeOnlyClients ?? [])
+    }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// What follow does with each failure it reads: the sinks of the line pipeline for a live
 /// log, as concrete members (see `EventSink`). Follow keeps no requests: its sinks want no
 /// `cause = none` attempts, which the pipeline then passes over, as a scan without request
-/// analysis does.
+/// analysis does. So follow prints and counts every 401 as it reads it: whether a 401 was a
+/// challenge (`ChallengeMatcher`: answered within seconds by a login that worked) is known
+/// only after the window, from a served line follow does not keep, so it does not say.
 struct FollowSinks: EventSink {
     /// The overview printed on SIGUSR1, on schedule and at the end.
     var aggregate: FailureAggregate

@@ -5,7 +5,7 @@ public struct BansReportWriter: ScanReportWriter, SummaryWriter {
     public let help = "the attack findings' addresses to block, see --ban-format"
 
     public func write(_ report: ScanReport, settings: ReportSettings, to output: ReportOutput) {
-        output.write(settings.bans.list(report.requests?.findings ?? []).render(settings.bans.format))
+        output.write(settings.bans.list(report.requests).render(settings.bans.format))
     }
 
     public func write(_ document: SummaryDocument, settings: ReportSettings, to output: ReportOutput) {

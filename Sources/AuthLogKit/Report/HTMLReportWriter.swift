@@ -7,7 +7,7 @@ public struct HTMLReportWriter: SummaryWriter, ScanReportWriter {
     public let help = "one self-contained page"
 
     public func write(_ document: SummaryDocument, settings: ReportSettings, to output: ReportOutput) {
-        output.write(SummaryHTML.render(document, banLists: HTMLBlockBox.lists(document.report.requests?.findings ?? [], settings: settings.bans)))
+        output.write(SummaryHTML.render(document, banLists: HTMLBlockBox.lists(document.report.requests, settings: settings.bans)))
     }
 
     /// Scan's page covers what was read, first failure to last, with no previous run.
@@ -17,6 +17,6 @@ public struct HTMLReportWriter: SummaryWriter, ScanReportWriter {
         let document = SummaryDocument(report: report, windowStart: aggregate.firstSeen, windowEnd: aggregate.lastSeen ?? now,
                                        windowDescription: "everything read", previous: nil, top: settings.top, generatedAt: now)
         output.write(SummaryHTML.render(document, comparesRuns: false,
-                                        banLists: HTMLBlockBox.lists(report.requests?.findings ?? [], settings: settings.bans)))
+                                        banLists: HTMLBlockBox.lists(report.requests, settings: settings.bans)))
     }
 }

@@ -42,6 +42,7 @@ public enum JSONReport {
             writeEvents(requests.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json,
                         member: "requests") { json in
                 json.int("paired", requests.paired)
+                json.int("challenges", requests.challenges)
                 json.beginObject("by_layer")
                 for layer in RefusingLayer.allCases {
                     json.int(layer.rawValue, requests.byLayer.first { $0.layer == layer }?.count ?? 0)

@@ -18,6 +18,7 @@ public enum TextReport {
             headline += ", \(CivilTime.shortDisplay(first)) → \(CivilTime.shortDisplay(last)) UTC"
         }
         out += TerminalText.wrap(headline, to: style.width).map(style.bold).joined(separator: "\n") + "\n"
+        if let challenges = challengeLine(requests) { out += TerminalText.wrap(challenges, to: style.width).joined(separator: "\n") + "\n" }
         if aggregate.total == 0 {
             if includeFiles { out += "\n" + filesSection(report, style: style) }
             return out
@@ -88,6 +89,14 @@ public enum TextReport {
         }
         if includeFiles { out += "\n" + filesSection(report, style: style) }
         return out
+    }
+
+    /// The one line on challenges (every report format says it under the headline), or nil
+    /// when there were none: they are no failures, so no other figure holds them.
+    public static func challengeLine(_ requests: RequestReport?) -> String? {
+        guard let count = requests?.challenges, count > 0 else { return nil }
+        return "\(format(count)) challenge\(count == 1 ? "" : "s") (a 401 to a request without credentials, answered at once "
+            + "by a login that worked): not counted as failures"
     }
 
     /// Access-log refusals no other log explains, split by whether a user name was sent.

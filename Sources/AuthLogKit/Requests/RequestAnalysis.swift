@@ -17,7 +17,7 @@ struct RequestAnalysis {
             diagnostics?.warning("pairing and findings cover the first \(collected.records.count) authentication lines "
                                  + "only (at most \(settings.maxRequests) lines and \(RequestCollector.maxStrings) distinct "
                                  + "addresses, paths and names are kept; --max-requests raises the first); "
-                                 + "\(collected.dropped) more were counted, and requests are counted as lines")
+                                 + "\(collected.dropped) more were counted, and requests are counted as lines (challenges among them)")
         }
         var joiner = RequestJoiner()
         joiner.window = settings.pairingWindow
@@ -36,6 +36,13 @@ struct RequestAnalysis {
                                  + "(zone-less times are read in --tz: give the server's zone)")
         }
         report.aggregate = FailureAggregate(maxKeys: options.maxKeys)
+        // Challenges leave the requests here, before anything counts or judges them: the
+        // totals, the layers, the unexplained 401s and every finding see failures only.
+        let matched = ChallengeMatcher(window: settings.challengeWindow)
+            .match(joined.requests, records: joined.records, strings: joined.strings)
+        let failures = matched.failures
+        report.challenges = matched.challenges
+        report.challengeOnlyClients = matched.challengeOnlyClients.compactMap { joined.strings[$0].flatMap(IPAddress.init) }.sorted()
 
         // Counted in arrays by layer and by format id (few layers, dense ids): no hashing per request.
         let allLayers = RefusingLayer.allCases
@@ -44,12 +51,15 @@ struct RequestAnalysis {
         // Without any error or debug line, every request is its access line: the events'
         // tables are the requests' (shared, not copied or counted again). Past the limit,
         // requests cannot be told apart for the lines not kept: they count as lines.
-        let onlyAccessLines = !joined.records.contains { $0.side == .detail } || collected.dropped > 0
+        // Challenges are lines the events counted and the requests do not: then the requests
+        // are counted here too. (Past the limit the totals stay lines, challenges among them.)
+        let onlyAccessLines = (!joined.records.contains { $0.side == .detail } && matched.challenges == 0)
+            || collected.dropped > 0
         if onlyAccessLines { report.aggregate = events }
         var tallies = RequestTallies(strings: onlyAccessLines ? 0 : strings.strings.count)
         var formatNames = [String?](repeating: nil, count: strings.strings.count)
         let restWrites = RESTWrites(strings: strings, restPrefix: LoginPaths(patterns.patterns).restPrefix)
-        for request in joined.requests {
+        for request in failures {
             layers[allLayers.firstIndex(of: request.layer)!] += 1
             let format = formatNames[Int(request.format)] ?? strings[request.format] ?? "?"
             formatNames[Int(request.format)] = format
@@ -77,7 +87,7 @@ struct RequestAnalysis {
 
         clock.mark("aggregate")
         var findingStrings = strings
-        let networks = IPv6NetworkGrouping(joined.requests, strings: &findingStrings, prefix: settings.ipv6Prefix)
+        let networks = IPv6NetworkGrouping(failures, strings: &findingStrings, prefix: settings.ipv6Prefix)
         let context = FindingContext(requests: networks.requests, records: joined.records, partner: joined.partner,
                                      strings: findingStrings, thresholds: settings.thresholds,
                                      loginPaths: LoginPaths(patterns.patterns))

@@ -5,6 +5,11 @@ public struct RequestReport: Sendable {
     public var aggregate = FailureAggregate()
     /// Requests whose access line and error/debug line were joined.
     public var paired = 0
+    /// 401s to requests without credentials that the client answered at once with a login
+    /// that worked (`ChallengeMatcher`): not failures, so in no other figure and no finding.
+    public var challenges = 0
+    /// The clients (sorted) with challenges whose every 401 was one: never on a ban list.
+    public var challengeOnlyClients: [IPAddress] = []
     /// Requests per layer that refused them, largest first.
     public var byLayer: [(layer: RefusingLayer, count: Int)] = []
     /// Access-log 401/403s nobody explained, split by whether a user name was sent: a 401
@@ -43,6 +48,9 @@ public struct RequestAnalysisOptions: Sendable {
     /// `--ipv6-prefix`: the IPv6 network whose addresses the findings take as one client when
     /// several of them fail (128: every address on its own).
     public var ipv6Prefix = 64
+    /// `--challenge-window`: seconds within which an authenticated request that was served
+    /// makes the client's 401 without credentials before it a challenge, not a failure.
+    public var challengeWindow = ChallengeMatcher.defaultWindow
 
     public init() {}
 }

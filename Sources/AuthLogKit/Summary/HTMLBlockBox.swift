@@ -17,11 +17,16 @@ public enum HTMLBlockBox {
 
     /// The ban list of `--output bans` (`BanList`: attack findings only, never a colleague, a
     /// trusted proxy, a never-ban network or this machine) in every format, the chosen one first.
-    public static func lists(_ findings: [Finding], settings: BanSettings) -> [RenderedList] {
-        let list = settings.list(findings)
+    public static func lists(_ findings: [Finding], settings: BanSettings, challengeOnlyClients: [IPAddress] = []) -> [RenderedList] {
+        let list = settings.list(findings, challengeOnlyClients: challengeOnlyClients)
         guard !list.entries.isEmpty else { return [] }
         let formats = [settings.format] + BanFormat.allCases.filter { $0 != settings.format }
         return formats.map { RenderedList(format: $0.rawValue, text: list.render($0)) }
+    }
+
+    /// The lists of a scan's findings, sparing its challenge-only clients.
+    public static func lists(_ requests: RequestReport?, settings: BanSettings) -> [RenderedList] {
+        lists(requests?.findings ?? [], settings: settings, challengeOnlyClients: requests?.challengeOnlyClients ?? [])
     }
 
     public static func render(_ lists: [RenderedList]) -> String {

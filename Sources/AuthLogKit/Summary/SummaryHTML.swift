@@ -18,12 +18,15 @@ public enum SummaryHTML {
         h += "<p class=\"headline\"><strong>" + TextReport.format(document.total) + "</strong> " + document.totalUnit
             + " in \(document.report.files.count) file"
             + (document.report.files.count == 1 ? "" : "s") + (comparesRuns ? " · " + escape(document.change) : "") + "</p>"
+        if let challenges = TextReport.challengeLine(document.report.requests) {
+            h += "<p class=\"challenges\">" + escape(challenges) + "</p>"
+        }
         if document.total > 0 { h += "<p class=\"glance\">" + escape(TextReport.glance(aggregate)) + "</p>" }
         h += "</header>"
         h += tiles(document, findings: findings)
 
         h += HTMLFindings.section(findings, files: document.report.requests?.evidenceFiles ?? EvidenceFiles())
-        h += HTMLBlockBox.render(banLists ?? HTMLBlockBox.lists(findings, settings: BanSettings()))
+        h += HTMLBlockBox.render(banLists ?? HTMLBlockBox.lists(document.report.requests, settings: BanSettings()))
         if document.total > 0 {
             h += "<section><h2>Failures over time</h2>" + timeline(aggregate) + legend(aggregate) + "</section>"
             h += "<section><h2>Why</h2>" + table([("Cause", false), ("Failures", true), ("Share", true), ("Meaning", false)],

@@ -17,6 +17,10 @@ public enum SummaryText {
         let headline = "**\(TextReport.format(document.total))** \(document.totalUnit) in \(files) file\(files == 1 ? "" : "s") · \(document.change) · \(document.windowDescription)"
         out += (flavor == .markdown ? headline
                 : TerminalText.wrap(headline.replacingOccurrences(of: "**", with: ""), to: style.width).joined(separator: "\n")) + "\n"
+        if let challenges = TextReport.challengeLine(document.report.requests) {
+            out += (flavor == .markdown ? escape(challenges, .markdown)
+                : TerminalText.wrap(challenges, to: style.width).joined(separator: "\n")) + "\n"
+        }
         if document.total > 0 {
             out += (flavor == .markdown ? escape(TextReport.glance(aggregate), .markdown)
                 : TerminalText.wrap(TextReport.glance(aggregate), to: style.width).joined(separator: "\n")) + "\n"
