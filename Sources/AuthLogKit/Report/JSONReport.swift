@@ -42,6 +42,8 @@ public enum JSONReport {
             writeEvents(requests.aggregate, formats: report.files.compactMap(\.format), top: top, into: &json,
                         member: "requests") { json in
                 json.int("paired", requests.paired)
+                // Login attempts: a system.multicall answered with faults is one request of many.
+                json.int("attempts", requests.attempts)
                 json.beginObject("by_layer")
                 for layer in RefusingLayer.allCases {
                     json.int(layer.rawValue, requests.byLayer.first { $0.layer == layer }?.count ?? 0)
@@ -182,6 +184,11 @@ public enum NDJSONEvent {
         optional(event.user, &out)
         out.append(contentsOf: #","cause":"#.utf8)
         string(event.cause.rawValue, &out)
+        if event.attempts > 1 {
+            // Only for a request that held several (an XML-RPC system.multicall's faults).
+            out.append(contentsOf: #","attempts":"#.utf8)
+            integer(event.attempts, &out)
+        }
         out.append(contentsOf: "}\n".utf8)
     }
 
