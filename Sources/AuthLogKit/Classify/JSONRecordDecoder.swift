@@ -31,6 +31,7 @@ final class JSONRecordDecoder: RecordDecoder {
             case .method: fields.insert(.method)
             case .path: fields.insert(.path)
             case .status: fields.insert(.status)
+            case .bytes: fields.insert(.bytes)
             case .time, .protocol, .message, .when: break
             }
         }
@@ -90,6 +91,7 @@ final class JSONRecordDecoder: RecordDecoder {
                 fields.method = range(.method)
                 fields.path = range(.path)
                 fields.status = range(.status)
+                fields.bytes = range(.bytes)
                 fields.message = range(.message)
                 return .record(bytes: line)
             }
@@ -99,6 +101,7 @@ final class JSONRecordDecoder: RecordDecoder {
             fields.ip = copy(.ip, from: line)
             fields.user = copy(.user, from: line)
             fields.status = copy(.status, from: line)
+            fields.bytes = copy(.bytes, from: line)
             if compose {
                 // METHOD PATH[ PROTOCOL], method and path pointing into it.
                 let method = copy(.method, from: line)!

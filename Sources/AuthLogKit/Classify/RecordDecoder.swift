@@ -39,6 +39,7 @@ public struct RecordFields {
         case .request: return request
         case .status: return status
         case .program: return program
+        case .bytes: return self.bytes
         case .method: return method ?? request.flatMap { Self.split(request: $0, in: bytes).method }
         case .path:
             return (path ?? request.flatMap { Self.split(request: $0, in: bytes).path })

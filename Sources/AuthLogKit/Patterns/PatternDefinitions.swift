@@ -41,6 +41,8 @@ public enum PairingKey: String, Sendable, CaseIterable {
 /// `method` and `path` are split from `request` when the format reads no group of that name.
 public enum RecordField: String, Sendable, CaseIterable {
     case ip, user, request, method, path, status, program
+    /// The response body's size, where the format gives it (`(?<bytes>…)`, `json.bytes`).
+    case bytes
 }
 
 /// One test of a rule on a decoded field: `field.NAME = A|B*` (one of the values; a value

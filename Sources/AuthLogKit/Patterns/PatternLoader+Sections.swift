@@ -154,9 +154,13 @@ extension PatternLoader {
                     "attempts-from-size needs ENVELOPE PER-ATTEMPT TOLERANCE in bytes, the tolerance under half the "
                     + "size per attempt: attempts-from-size = 199 214 8")
             }
-            guard cause != nil, let pattern = regex?.text, pattern.contains("(?<bytes>") else {
+            // The size comes from the rule's own capture or from the format's decoder (a head's
+            // (?<bytes>…), json.bytes), which a test on it (regex.bytes) requires to be read.
+            let captures = regex?.text.contains("(?<bytes>") == true
+            guard cause != nil, captures || fieldTests.contains(where: { $0.field == .bytes }) else {
                 throw PatternError(file: file.name, line: entry.line, message:
-                    "rule '\(id)': attempts-from-size needs a failure cause and a 'regex' capturing the body size as (?<bytes>…)")
+                    "rule '\(id)': attempts-from-size needs a failure cause and the body size: a 'regex' capturing it "
+                    + "as (?<bytes>…), or a test on the field the format decodes ('regex.bytes = …')")
             }
             estimate = AttemptEstimate(envelope: numbers[0], perAttempt: numbers[1], tolerance: numbers[2])
         }
