@@ -32,7 +32,8 @@ final class JSONRecordDecoder: RecordDecoder {
             case .path: fields.insert(.path)
             case .status: fields.insert(.status)
             case .bytes: fields.insert(.bytes)
-            case .time, .protocol, .message, .when: break
+            // `forwarded` is never tested by rules (RecordFields.forwarded): no field to offer them.
+            case .time, .protocol, .message, .when, .forwarded: break
             }
         }
         if composesRequest { fields.insert(.request) }
@@ -92,6 +93,7 @@ final class JSONRecordDecoder: RecordDecoder {
                 fields.path = range(.path)
                 fields.status = range(.status)
                 fields.bytes = range(.bytes)
+                fields.forwarded = range(.forwarded)
                 fields.message = range(.message)
                 return .record(bytes: line)
             }
@@ -102,6 +104,7 @@ final class JSONRecordDecoder: RecordDecoder {
             fields.user = copy(.user, from: line)
             fields.status = copy(.status, from: line)
             fields.bytes = copy(.bytes, from: line)
+            fields.forwarded = copy(.forwarded, from: line)
             if compose {
                 // METHOD PATH[ PROTOCOL], method and path pointing into it.
                 let method = copy(.method, from: line)!
