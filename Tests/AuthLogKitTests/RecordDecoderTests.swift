@@ -46,7 +46,7 @@ import PCRE2
         let patterns = try CompiledPatterns(set)
         let format = try #require(set.format(named: "nginx-access"))
         // The shared rules come first, under the format's own name, then the user's.
-        #expect(format.rules.map(\.id) == ["wordpress-xmlrpc-fault", "status-401", "status-403", "wordpress-login-failed",
+        #expect(format.rules.map(\.id) == ["wordpress-xmlrpc-fault", "wordpress-xmlrpc-multicall-faults", "status-401", "status-403", "wordpress-login-failed",
                                            "wordpress-login-post", "wordpress-api-400", "served-named-user", "rate-limited"])
         let limited = try #require(try Self.event(Self.accessLine(status: 429), with: patterns))
         #expect(limited.rule == "nginx-access/rate-limited")

@@ -24,7 +24,7 @@ import Testing
         #expect(timed.detect.text.contains("rt="))
         #expect(timed.role == .access && timed.server == "nginx" && timed.decodesBackslashEscapes)
         // The layout logs $body_bytes_sent right after $status: the XML-RPC fault rule holds on it too.
-        #expect(timed.rules.map(\.id) == ["wordpress-xmlrpc-fault", "status-401", "status-403", "wordpress-login-failed",
+        #expect(timed.rules.map(\.id) == ["wordpress-xmlrpc-fault", "wordpress-xmlrpc-multicall-faults", "status-401", "status-403", "wordpress-login-failed",
                                           "wordpress-login-post", "wordpress-api-400", "served-named-user"])
         let json = try #require(server.patterns.format(named: "nginx-config:jsonlog"))
         // escape=json writes \" and \\ escapes: the JSON decoder reads them (once).

@@ -43,6 +43,26 @@ import Testing
         #expect(Self.keys(found, .bruteForce) == ["203.0.113.50"])
     }
 
+    /// JSON logs had no forwarded key: behind a proxy every client was the proxy, whatever
+    /// --trusted-proxy said. nginx's escape=json layout, a generic JSON log and Traefik's.
+    @Test func jsonLogsNameTheClientBehindATrustedProxy() throws {
+        let lines = [
+            #"{"time_local":"20/Nov/2026:06:25:14 +0000","remote_addr":"10.0.0.5","remote_user":"","request":"GET /admin/ HTTP/1.1","status":401,"body_bytes_sent":179,"http_x_forwarded_for":"192.0.2.1, 198.51.100.7, 10.0.0.9"}"#,
+            #"{"time":"2026-11-20T06:25:14Z","client_ip":"10.0.0.5","method":"GET","path":"/admin/","status":401,"x_forwarded_for":"198.51.100.8"}"#,
+            #"{"ClientHost":"10.0.0.5","ClientUsername":"-","DownstreamStatus":401,"RequestMethod":"GET","RequestPath":"/admin/","StartUTC":"2026-11-20T06:25:14Z","request_X-Forwarded-For":"198.51.100.9"}"#,
+        ]
+        for (line, client) in zip(lines, ["198.51.100.7", "198.51.100.8", "198.51.100.9"]) {
+            let trusted = try scan(Array((line + "\n").utf8), name: "access.log") {
+                $0.trustedProxies = try! TrustedProxies.parse(["10.0.0.0/8"])
+            }
+            let event = try #require(trusted.events.first, "\(line)")
+            #expect(event.ip == client && event.peer == "10.0.0.5", "\(trusted.file.format ?? "-")")
+            // Without trust the header is the client's word: the connecting address is the client.
+            let untrusted = try #require(try scan(line + "\n", name: "access.log").events.first)
+            #expect(untrusted.ip == "10.0.0.5" && untrusted.peer == nil)
+        }
+    }
+
     @Test func ndjsonKeepsThePeerBesideTheClient() throws {
         let event = AuthEvent(time: 0, file: "a", line: 1, format: "nginx-access", ip: "2001:db8:1:2::10",
                               method: "GET", path: "/", status: 401, user: nil, cause: .http401, rule: "r",

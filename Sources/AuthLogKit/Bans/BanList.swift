@@ -36,16 +36,20 @@ public struct BanList: Sendable {
         // named them (a misconfigured client retrying is not someone to lock out).
         var spared: [IPNetwork] = []
         for finding in findings where finding.kind.category != .attack {
-            let keys = (finding.kind.dimension == .ip ? [finding.key] : []) + finding.addresses
+            let keys = (finding.keyDimension == .ip ? [finding.key] : []) + finding.addresses
             spared += keys.compactMap { IPNetwork($0) }
         }
 
         var reasons: [IPNetwork: [String]] = [:]
         var order: [IPNetwork] = []
-        for finding in findings where finding.kind.category == .attack && finding.kind.dimension == .ip {
-            guard let network = IPNetwork(finding.key) else { continue }
-            if reasons[network] == nil { order.append(network) }
-            reasons[network, default: []].append(Self.reason(finding))
+        for finding in findings where finding.kind.category == .attack {
+            // The key when it is an address, and what a finding keyed otherwise asks to block
+            // (the address a botnet got in from, on a `compromised` keyed by the user).
+            let keys = (finding.keyDimension == .ip ? [finding.key] : []) + finding.blocks
+            for network in keys.compactMap({ IPNetwork($0) }) {
+                if reasons[network] == nil { order.append(network) }
+                reasons[network, default: []].append(Self.reason(finding))
+            }
         }
 
         var entries: [Entry] = []

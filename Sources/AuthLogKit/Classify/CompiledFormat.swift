@@ -23,6 +23,8 @@ public struct CompiledRule: Sendable {
     let tests: [FieldTest]
     /// The rule has a message pattern (`regex = …`), a branch of the combined regex.
     let hasMessagePattern: Bool
+    /// `attempts-from-size`: the line's body size says how many attempts it holds.
+    var attemptsFromSize: AttemptEstimate? = nil
 }
 
 /// A log format ready to classify lines: its record decoder, its rules with their field
@@ -97,7 +99,8 @@ public final class CompiledFormat: Sendable {
                     rules.append(CompiledRule(format: format.name, id: rule.id, cause: rule.cause, pairBy: rule.pairBy,
                                               findsNamedUsers: rule.findsNamedUsers, status: rule.status,
                                               qualifiedID: "\(format.name)/\(rule.id)", equivalents: equivalents,
-                                              tests: tests, hasMessagePattern: rule.regex != nil))
+                                              tests: tests, hasMessagePattern: rule.regex != nil,
+                                              attemptsFromSize: rule.attemptsFromSize))
                 }
                 return RuleBranch(rule: rules.count, innerHead: innerHead, text: rule.regex?.text)
             }

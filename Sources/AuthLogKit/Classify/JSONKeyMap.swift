@@ -15,6 +15,11 @@ struct JSONKeyMap: Sendable {
     /// text (`json.message = request.headers`: a rule can then ask whether a header was sent).
     enum Target: Int, CaseIterable, Sendable {
         case time, ip, user, request, method, path, status, `protocol`, message
+        /// The response body's size (`body_bytes_sent`, `size`): what tells an XML-RPC fault.
+        case bytes
+        /// The client as a proxy passed it on (`X-Forwarded-For`, `X-Real-IP`,
+        /// `CF-Connecting-IP`): believed only from a `--trusted-proxy` peer, as for text logs.
+        case forwarded
         /// The key of `json.when`, whose value decides whether the line is a record at all.
         case when
 

@@ -31,7 +31,9 @@ final class JSONRecordDecoder: RecordDecoder {
             case .method: fields.insert(.method)
             case .path: fields.insert(.path)
             case .status: fields.insert(.status)
-            case .time, .protocol, .message, .when: break
+            case .bytes: fields.insert(.bytes)
+            // `forwarded` is never tested by rules (RecordFields.forwarded): no field to offer them.
+            case .time, .protocol, .message, .when, .forwarded: break
             }
         }
         if composesRequest { fields.insert(.request) }
@@ -90,6 +92,8 @@ final class JSONRecordDecoder: RecordDecoder {
                 fields.method = range(.method)
                 fields.path = range(.path)
                 fields.status = range(.status)
+                fields.bytes = range(.bytes)
+                fields.forwarded = range(.forwarded)
                 fields.message = range(.message)
                 return .record(bytes: line)
             }
@@ -99,6 +103,8 @@ final class JSONRecordDecoder: RecordDecoder {
             fields.ip = copy(.ip, from: line)
             fields.user = copy(.user, from: line)
             fields.status = copy(.status, from: line)
+            fields.bytes = copy(.bytes, from: line)
+            fields.forwarded = copy(.forwarded, from: line)
             if compose {
                 // METHOD PATH[ PROTOCOL], method and path pointing into it.
                 let method = copy(.method, from: line)!

@@ -227,6 +227,18 @@ final class LineClassifier {
 
         // Another literal may have brought an anonymous line to a named-user rule.
         if rule.findsNamedUsers, user == nil { return .noMatch }
+        var attempts = 1
+        if let estimate = rule.attemptsFromSize {
+            // A body off the estimate's lattice is no answer of faults (a call that worked):
+            // kept as a request that is no failure, as the rules after this one would keep it.
+            guard let raw = bytes(fields.bytes, in: line), let size = Self.integer(raw),
+                  let estimated = estimate.attempts(bytes: size) else {
+                return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
+                                               ip: ip, method: method, path: path, route: route,
+                                               status: status, user: user, rule: ruleID, peer: peer))
+            }
+            attempts = estimated
+        }
         guard let cause = rule.cause else {
             return .attempt(RequestAttempt(time: time, file: file, line: lineNumber, format: formatName,
                                            ip: ip, method: method, path: path, route: route,
@@ -235,7 +247,7 @@ final class LineClassifier {
         return .event(AuthEvent(
             time: time, file: file, line: lineNumber, format: formatName, ip: ip,
             method: method, path: path, status: status, user: user, cause: cause,
-            rule: ruleID, route: route, peer: peer))
+            rule: ruleID, route: route, peer: peer, attempts: attempts))
     }
 
     /// A line no rule of this format matched: if the format's own decoder reads it, it is

@@ -17,6 +17,9 @@ public struct RecordFields {
     /// `CF-Connecting-IP`), where the format carries one: believed only from a trusted peer
     /// (`TrustedProxies`), never tested by rules.
     public var forwarded: Range<Int>?
+    /// The response body's size in bytes, where a rule's message pattern captures it as
+    /// `(?<bytes>…)` (an XML-RPC answer's size tells how many faults it holds).
+    public var bytes: Range<Int>?
     /// The syslog program name (`nginx`, `httpd`), which tells the server of a wrapped line.
     public var program: Range<Int>?
     /// The rest of the record after the fields the decoder read: the rules' `regex` is
@@ -36,6 +39,7 @@ public struct RecordFields {
         case .request: return request
         case .status: return status
         case .program: return program
+        case .bytes: return self.bytes
         case .method: return method ?? request.flatMap { Self.split(request: $0, in: bytes).method }
         case .path:
             return (path ?? request.flatMap { Self.split(request: $0, in: bytes).path })

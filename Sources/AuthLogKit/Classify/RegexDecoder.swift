@@ -64,6 +64,7 @@ struct FieldGroups: Sendable {
     let status: [Int]
     let program: [Int]
     let forwarded: [Int]
+    let bytes: [Int]
     /// Set when the rule's own structure leaves the client in doubt (a line cut short).
     let ambiguous: [Int]
     /// The empty group where the head ends (`RuleParts.messageStart`).
@@ -80,6 +81,7 @@ struct FieldGroups: Sendable {
         status = regex.groupNumbers(named: "status")
         program = regex.groupNumbers(named: "program")
         forwarded = regex.groupNumbers(named: "forwarded")
+        bytes = regex.groupNumbers(named: "bytes")
         ambiguous = regex.groupNumbers(named: "ambiguous")
         message = regex.groupNumbers(named: "message")
     }
@@ -98,6 +100,7 @@ struct FieldGroups: Sendable {
         if fields.status == nil { fields.status = Self.range(status, matcher, offset) }
         if fields.program == nil { fields.program = Self.range(program, matcher, offset) }
         if !forwarded.isEmpty, fields.forwarded == nil { fields.forwarded = Self.range(forwarded, matcher, offset) }
+        if !bytes.isEmpty, fields.bytes == nil { fields.bytes = Self.range(bytes, matcher, offset) }
         if !fields.ambiguous { fields.ambiguous = matcher.range(ofFirstSetGroupIn: ambiguous) != nil }
         if fields.message == nil, let start = matcher.range(ofFirstSetGroupIn: message)?.lowerBound {
             fields.message = (start + offset)..<(subjectEnd + offset)

@@ -27,10 +27,13 @@ public struct AuthEvent: Sendable, Equatable {
     public var peer: String?
     /// The id of the pattern rule that matched (`format/rule`), for diagnosing patterns.
     public var rule: String
+    /// The login attempts the request held: 1, or for an XML-RPC system.multicall answered
+    /// with faults, the number its body size says (a rule's `attempts-from-size`).
+    public var attempts: Int = 1
 
     public init(time: Int64?, file: String, line: Int, format: String, ip: String?,
                 method: String?, path: String?, status: Int?, user: String?, cause: Cause,
-                rule: String, route: String? = nil, peer: String? = nil) {
+                rule: String, route: String? = nil, peer: String? = nil, attempts: Int = 1) {
         self.time = time
         self.file = file
         self.line = line
@@ -44,5 +47,6 @@ public struct AuthEvent: Sendable, Equatable {
         self.rule = rule
         self.route = route
         self.peer = peer
+        self.attempts = attempts
     }
 }

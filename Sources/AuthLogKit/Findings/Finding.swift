@@ -53,6 +53,15 @@ public struct Finding: Sendable {
     /// mistyped from, for a `user-typo` keyed by the user): what a ban list must spare. Not
     /// written by the reports.
     public var addresses: [String] = []
+    /// What the key names when it is not what its kind's keys name: a `compromised` finding is
+    /// keyed by the address that got in, but by the user when a botnet sprayed that user's name.
+    public var keyedBy: Dimension? = nil
+    /// Addresses an attack finding keyed by something else than an address wants blocked (the
+    /// address a botnet got in from): added to the ban list as its key would be.
+    public var blocks: [String] = []
+
+    /// What the key names (`key_type` in the JSON): the kind's dimension unless `keyedBy` says.
+    public var keyDimension: Dimension { keyedBy ?? kind.dimension }
 
     public func figure(_ name: String) -> Value? { figures.first { $0.name == name }?.value }
 }

@@ -9,6 +9,8 @@ struct FindingContext {
     let thresholds: FindingThresholds
     /// The applications' login and API paths, from the pattern data.
     let loginPaths: LoginPaths
+    /// The lines that held several login attempts (a system.multicall); see `attempts(_:)`.
+    let loginAttempts: LoginAttempts
     /// Per path id, worked out once for the paths requests name: the login surface (an index
     /// into `surfaceNames`, so that requests are counted per surface without hashing its
     /// name), and whether the path is sensitive.
@@ -20,13 +22,14 @@ struct FindingContext {
     private let noPathSurface: Int32
 
     init(requests: [FailedRequest], records: [RequestRecord], partner: [Int32], strings: StringInterner,
-         thresholds: FindingThresholds, loginPaths: LoginPaths) {
+         thresholds: FindingThresholds, loginPaths: LoginPaths, loginAttempts: LoginAttempts = LoginAttempts()) {
         self.requests = requests
         self.records = records
         self.partner = partner
         self.strings = strings
         self.thresholds = thresholds
         self.loginPaths = loginPaths
+        self.loginAttempts = loginAttempts
         var surfaceOfPath = [Int32](repeating: -1, count: strings.strings.count)
         var sensitive = [Bool](repeating: false, count: strings.strings.count)
         var surfaceNames: [String] = []
@@ -50,6 +53,16 @@ struct FindingContext {
     }
 
     func text(_ id: UInt32) -> String? { strings[id] }
+
+    /// The login attempts a request held: 1, or what its access line's body size says.
+    func attempts(_ request: FailedRequest) -> Int {
+        request.access >= 0 ? loginAttempts[records[Int(request.access)]] : 1
+    }
+
+    /// The attempts the requests held, in all.
+    func attempts(_ indices: [Int]) -> Int {
+        loginAttempts.isEmpty ? indices.count : indices.reduce(0) { $0 + attempts(requests[$1]) }
+    }
 
     /// Access lines kept by `cause = none` rules, in log order, with whether a detail line
     /// explained them (it was paired with one). Read from the records each time rather than

@@ -46,7 +46,7 @@ struct IPv6NetworkGrouping {
     func annotate(_ findings: [Finding]) -> [Finding] {
         guard !addressesByNetwork.isEmpty else { return findings }
         return findings.map { finding in
-            guard finding.kind.dimension == .ip, let count = addressesByNetwork[finding.key] else { return finding }
+            guard finding.keyDimension == .ip, let count = addressesByNetwork[finding.key] else { return finding }
             var annotated = finding
             annotated.figures.append(("addresses", .int(count)))
             return annotated

@@ -41,6 +41,8 @@ public enum PairingKey: String, Sendable, CaseIterable {
 /// `method` and `path` are split from `request` when the format reads no group of that name.
 public enum RecordField: String, Sendable, CaseIterable {
     case ip, user, request, method, path, status, program
+    /// The response body's size, where the format gives it (`(?<bytes>…)`, `json.bytes`).
+    case bytes
 }
 
 /// One test of a rule on a decoded field: `field.NAME = A|B*` (one of the values; a value
@@ -83,7 +85,29 @@ public struct RuleDefinition: Sendable {
     /// The message pattern (`regex = …`), matched from the start of the message: the rest of
     /// the line after the format's head. Nil for a rule of field tests only.
     public var regex: PatternText?
+    /// `attempts-from-size = ENVELOPE PER TOLERANCE`: one request that holds many login
+    /// attempts (XML-RPC's system.multicall), estimated from its body size, which the rule's
+    /// message pattern captures as `(?<bytes>…)`. Nil: a line is one attempt.
+    public var attemptsFromSize: AttemptEstimate? = nil
     public var source: PatternSource
+}
+
+/// How many attempts a response body of a given size holds: `envelope + n × perAttempt` bytes
+/// for n attempts, give or take `tolerance`. A size off that lattice is no such answer (a call
+/// that worked): the rule does not hold, and the line is kept as a request that is no failure.
+public struct AttemptEstimate: Sendable, Equatable {
+    public var envelope: Int
+    public var perAttempt: Int
+    public var tolerance: Int
+
+    /// The attempts a body of `bytes` holds, or nil when it fits no n ≥ 1 (or more than
+    /// `maximum`, which no server answers in one response).
+    public func attempts(bytes: Int, maximum: Int = 100_000) -> Int? {
+        guard bytes > envelope, perAttempt > 0 else { return nil }
+        let n = (bytes - envelope + perAttempt / 2) / perAttempt
+        guard n >= 1, n <= maximum, abs(bytes - (envelope + n * perAttempt)) <= tolerance else { return nil }
+        return n
+    }
 }
 
 /// A `[rules NAME]` section and the `[rule …]` sections after it: rules shared by the

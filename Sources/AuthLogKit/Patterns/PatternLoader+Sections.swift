@@ -89,7 +89,7 @@ extension PatternLoader {
 
     static func ruleSection(_ section: PatternFileParser.Section, file: File,
                             expander: FragmentExpander) throws(PatternError) -> RuleDefinition {
-        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by", "prefilter"],
+        try rejectUnknownKeys(section, known: ["cause", "status", "literal", "regex", "pair-by", "prefilter", "attempts-from-size"],
                               file: file, allowingPrefixes: [fieldTestPrefix, fieldRegexPrefix])
         let id = String(section.header.dropFirst("rule".count)).trimmingSpaces()
         guard !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
@@ -145,8 +145,28 @@ extension PatternLoader {
             }
             findsNamedUsers = true
         }
+        var estimate: AttemptEstimate? = nil
+        if let entry = section.value("attempts-from-size") {
+            let numbers = entry.value.split(separator: " ").compactMap { Int($0) }
+            guard numbers.count == 3, entry.value.split(separator: " ").count == 3, numbers[0] >= 0,
+                  numbers[2] >= 0, numbers[1] > 2 * numbers[2] else {
+                throw PatternError(file: file.name, line: entry.line, message:
+                    "attempts-from-size needs ENVELOPE PER-ATTEMPT TOLERANCE in bytes, the tolerance under half the "
+                    + "size per attempt: attempts-from-size = 199 214 8")
+            }
+            // The size comes from the rule's own capture or from the format's decoder (a head's
+            // (?<bytes>…), json.bytes), which a test on it (regex.bytes) requires to be read.
+            let captures = regex?.text.contains("(?<bytes>") == true
+            guard cause != nil, captures || fieldTests.contains(where: { $0.field == .bytes }) else {
+                throw PatternError(file: file.name, line: entry.line, message:
+                    "rule '\(id)': attempts-from-size needs a failure cause and the body size: a 'regex' capturing it "
+                    + "as (?<bytes>…), or a test on the field the format decodes ('regex.bytes = …')")
+            }
+            estimate = AttemptEstimate(envelope: numbers[0], perAttempt: numbers[1], tolerance: numbers[2])
+        }
         return RuleDefinition(id: id, cause: cause, pairBy: pairBy, status: status, literals: literals,
                               findsNamedUsers: findsNamedUsers, fieldTests: fieldTests, regex: regex,
+                              attemptsFromSize: estimate,
                               source: PatternSource(file: file.name, line: section.line, column: 1))
     }
 

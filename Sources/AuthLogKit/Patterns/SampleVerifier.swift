@@ -162,6 +162,8 @@ public struct SampleVerifier {
         case "time": event.time.map(CivilTime.iso8601)
         case "format": event.format
         case "rule": event.rule
+        // A kept request (cause none) is one attempt; a failure says how many it held.
+        case "attempts": (event as? AuthEvent)?.attempts ?? 1
         default: "<unknown key \(key)>"
         }
     }

@@ -7,7 +7,7 @@ public enum FindingJSON {
         if type { json.string("type", "finding") }
         json.string("kind", finding.kind.rawValue)
         json.string("category", finding.kind.category.rawValue)
-        json.string("key_type", finding.kind.dimension.rawValue)
+        json.string("key_type", finding.keyDimension.rawValue)
         json.string("key", finding.key)
         json.beginObject("figures")
         for (name, value) in finding.figures {

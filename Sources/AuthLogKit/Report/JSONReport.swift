@@ -43,6 +43,8 @@ public enum JSONReport {
                         member: "requests") { json in
                 json.int("paired", requests.paired)
                 json.int("challenges", requests.challenges)
+                // Login attempts: a system.multicall answered with faults is one request of many.
+                json.int("attempts", requests.attempts)
                 json.beginObject("by_layer")
                 for layer in RefusingLayer.allCases {
                     json.int(layer.rawValue, requests.byLayer.first { $0.layer == layer }?.count ?? 0)
@@ -183,6 +185,11 @@ public enum NDJSONEvent {
         optional(event.user, &out)
         out.append(contentsOf: #","cause":"#.utf8)
         string(event.cause.rawValue, &out)
+        if event.attempts > 1 {
+            // Only for a request that held several (an XML-RPC system.multicall's faults).
+            out.append(contentsOf: #","attempts":"#.utf8)
+            integer(event.attempts, &out)
+        }
         out.append(contentsOf: "}\n".utf8)
     }
 

@@ -7,7 +7,8 @@ struct RequestAnalysis {
     let settings: RequestAnalysisOptions
     weak var diagnostics: ScanDiagnostics?
 
-    func run(_ collected: (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int),
+    func run(_ collected: (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String], dropped: Int,
+                           loginAttempts: LoginAttempts),
              served servedCounts: ServedPathCounts? = nil, events: FailureAggregate, files: [FileStats], inputs: [LogInput], clock: PhaseClock) -> RequestReport {
         var clock = clock
         clock.mark("scan")
@@ -59,8 +60,10 @@ struct RequestAnalysis {
         var tallies = RequestTallies(strings: onlyAccessLines ? 0 : strings.strings.count)
         var formatNames = [String?](repeating: nil, count: strings.strings.count)
         let restWrites = RESTWrites(strings: strings, restPrefix: LoginPaths(patterns.patterns).restPrefix)
+        report.attempts = failures.count
         for request in failures {
             layers[allLayers.firstIndex(of: request.layer)!] += 1
+            if request.access >= 0 { report.attempts += collected.loginAttempts[joined.records[Int(request.access)]] - 1 }
             let format = formatNames[Int(request.format)] ?? strings[request.format] ?? "?"
             formatNames[Int(request.format)] = format
             if !onlyAccessLines {
@@ -90,7 +93,7 @@ struct RequestAnalysis {
         let networks = IPv6NetworkGrouping(failures, strings: &findingStrings, prefix: settings.ipv6Prefix)
         let context = FindingContext(requests: networks.requests, records: joined.records, partner: joined.partner,
                                      strings: findingStrings, thresholds: settings.thresholds,
-                                     loginPaths: LoginPaths(patterns.patterns))
+                                     loginPaths: LoginPaths(patterns.patterns), loginAttempts: collected.loginAttempts)
         var detector = FindingDetector(context: context)
         var findings = detector.run()
         clock.mark("findings")

@@ -18,6 +18,8 @@ public final class RequestCollector: @unchecked Sendable {
     private var interner = StringInterner()
     /// Records kept, per batch as workers handed them over (in any task order).
     private var batches: [(task: Int, records: [RequestRecord])] = []
+    /// The batches' lines that held several login attempts, task-relative until `take`.
+    private var loginAttemptBatches: [(input: Int, task: Int, counts: [(line: UInt32, count: Int)])] = []
     private var kept = 0
     private var inputNames: [Int: String] = [:]
     private let limit: Int
@@ -34,6 +36,8 @@ public final class RequestCollector: @unchecked Sendable {
         var input: Int
         var task: Int
         var records: [RequestRecord]
+        /// Lines of `records` that held more than one login attempt (`LoginAttempts`).
+        var loginAttempts: [(line: UInt32, count: Int)] = []
     }
 
     /// A task's string not yet given an id here.
@@ -72,6 +76,7 @@ public final class RequestCollector: @unchecked Sendable {
         }
         kept += records.count
         if !records.isEmpty { batches.append((batch.task, records)) }
+        if !batch.loginAttempts.isEmpty { loginAttemptBatches.append((batch.input, batch.task, batch.loginAttempts)) }
         return hasRoomLocked
     }
 
@@ -97,10 +102,18 @@ public final class RequestCollector: @unchecked Sendable {
     /// Hands everything over once the scan has ended (every task's lines are in `positions`),
     /// and forgets it.
     func take(positions: LinePositions) -> (records: [RequestRecord], strings: StringInterner, inputNames: [Int: String],
-                                            dropped: Int) {
+                                            dropped: Int, loginAttempts: LoginAttempts) {
         lock.lock()
         defer { lock.unlock() }
-        let taken = (ordered(positions), interner, inputNames, dropped)
+        var loginAttempts = LoginAttempts()
+        for batch in loginAttemptBatches {
+            let offset = positions.offset(of: batch.task) ?? 0
+            for (line, count) in batch.counts {
+                loginAttempts.set(count, input: UInt32(truncatingIfNeeded: batch.input), line: UInt32(clamping: Int(line) + offset))
+            }
+        }
+        loginAttemptBatches = []
+        let taken = (ordered(positions), interner, inputNames, dropped, loginAttempts)
         interner = StringInterner()
         kept = 0
         return taken

@@ -10,6 +10,9 @@ public struct RequestReport: Sendable {
     public var challenges = 0
     /// The clients (sorted) with challenges whose every 401 was one: never on a ban list.
     public var challengeOnlyClients: [IPAddress] = []
+    /// The login attempts the failed requests held: one each, but an XML-RPC system.multicall
+    /// answered with faults holds as many as its body size says (`attempts-from-size`).
+    public var attempts = 0
     /// Requests per layer that refused them, largest first.
     public var byLayer: [(layer: RefusingLayer, count: Int)] = []
     /// Access-log 401/403s nobody explained, split by whether a user name was sent: a 401

@@ -23,6 +23,9 @@ struct RequestSink: EventSink {
     /// Events and attempts each come in line order; `flush` merges them so the batch is too.
     private var events: [RequestRecord] = []
     private var attempts: [RequestRecord] = []
+    /// Lines of `events` that held more than one login attempt (`AuthEvent.attempts`), by
+    /// their task-relative line: rare, so beside the records rather than in each.
+    private var loginAttempts: [(line: UInt32, count: Int)] = []
     /// False once the collector is full (it never has room again): lines are then only
     /// counted, and neither records nor strings are made for them.
     private var collectorHasRoom = true
@@ -47,6 +50,7 @@ struct RequestSink: EventSink {
         }()
         if events.capacity == 0 { events.reserveCapacity(Self.batchSize) }
         events.append(record(event, cause: UInt8(event.cause.index), side: isDetail ? .detail : .access))
+        if event.attempts > 1 { loginAttempts.append((events[events.count - 1].line, event.attempts)) }
         if events.count + attempts.count >= Self.batchSize { flush() }
     }
 
@@ -98,7 +102,8 @@ struct RequestSink: EventSink {
         if collectorIDs.count < interner.strings.count {
             collectorIDs.append(contentsOf: repeatElement(RequestCollector.unmapped, count: interner.strings.count - collectorIDs.count))
         }
-        var batch = RequestCollector.Batch(input: input, task: task, records: records)
+        var batch = RequestCollector.Batch(input: input, task: task, records: records, loginAttempts: loginAttempts)
+        loginAttempts.removeAll()
         records = []  // the batch's array is the only reference: the collector keeps it, uncopied
         collectorHasRoom = collector.add(&batch, strings: interner.strings, collectorIDs: &collectorIDs, inputName: inputName)
         if interner.strings.count > Self.maxTaskStrings || interner.bytes > Self.maxTaskStringBytes || !collectorHasRoom {

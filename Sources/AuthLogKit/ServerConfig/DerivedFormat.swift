@@ -138,7 +138,8 @@ public struct DerivedFormat: Sendable {
             case .method: fields.contains(.method) || fields.contains(.request)
             case .path: fields.contains(.path) || fields.contains(.request)
             case .status: fields.contains(.status)
-            case .program: false
+            // A layout's body size is read by clf-body-size's message patterns, not as a field.
+            case .program, .bytes: false
             }
         }
     }

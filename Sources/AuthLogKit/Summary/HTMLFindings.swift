@@ -10,7 +10,7 @@ enum HTMLFindings {
         var byKey: [String: [Finding]] = [:]
         for finding in findings {
             // A user named like an address is still another thing than that address.
-            let key = finding.kind.dimension.rawValue + "\u{0}" + finding.key
+            let key = finding.keyDimension.rawValue + "\u{0}" + finding.key
             if byKey[key] == nil { order.append(key) }
             byKey[key, default: []].append(finding)
         }
@@ -23,7 +23,7 @@ enum HTMLFindings {
         for group in groups(findings) {
             let worst = group.findings[0].kind.category.rawValue
             h += "<article class=\"card " + worst + "\"><h3><span class=\"key\">" + SummaryHTML.escape(group.key)
-                + "</span> <span class=\"dim\">" + group.findings[0].kind.dimension.rawValue + "</span></h3><ul>"
+                + "</span> <span class=\"dim\">" + group.findings[0].keyDimension.rawValue + "</span></h3><ul>"
             for finding in group.findings {
                 h += "<li><span class=\"kind " + finding.kind.category.rawValue + "\">" + finding.kind.rawValue + "</span> "
                     + SummaryHTML.escape(FindingText.describe(finding))

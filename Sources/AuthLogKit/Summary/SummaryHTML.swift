@@ -79,7 +79,8 @@ public enum SummaryHTML {
 
     /// The four figures an admin reads first.
     static func tiles(_ document: SummaryDocument, findings: [Finding]) -> String {
-        let attackers = Set(findings.filter { $0.kind.category == .attack && $0.kind.dimension == .ip }.map(\.key)).count
+        let attackers = Set(findings.filter { $0.kind.category == .attack }
+            .flatMap { ($0.keyDimension == .ip ? [$0.key] : []) + $0.blocks }).count
         let users = document.counted.byUser
         let toFix = findings.filter { $0.kind.category == .fix }.count
         let figures: [(String, String, String)] = [

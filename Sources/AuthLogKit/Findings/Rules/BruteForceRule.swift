@@ -17,23 +17,31 @@ struct BruteForceRule: FindingRule {
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let minimum = context.thresholds[Self.failures]
         var findings: [Finding] = []
-        context.forEachGroup({ FindingContext.isWrongCredential($0) }, by: \.ip, minimum: minimum) { ip, all in
+        // Attempts are counted, not requests: one system.multicall POST can hold hundreds of
+        // guesses, so a group of fewer requests than the threshold may still be one.
+        let fewest = context.loginAttempts.isEmpty ? minimum : 1
+        context.forEachGroup({ FindingContext.isWrongCredential($0) }, by: \.ip, minimum: fewest) { ip, all in
             let indices = all.filter { !state.explained[$0] }
             guard let address = context.text(ip), !indices.isEmpty else { return }
             let (surface, onSurface) = context.busiestSurface(indices)
-            guard onSurface.count >= minimum else { return }
+            let attempts = context.attempts(onSurface)
+            guard attempts >= minimum else { return }
             state.attackers.insert(ip)
+            // `attempts` only where requests held more than one, so that other reports keep their figures.
+            let attemptFigure: [(name: String, value: Finding.Value)] = attempts == onSurface.count ? [] : [("attempts", .int(attempts))]
             findings.append(Finding(
                 kind: kind, key: address,
-                figures: [("failures", .int(onSurface.count)), ("surface", .text(surface)),
+                figures: [("failures", .int(onSurface.count))] + attemptFigure + [("surface", .text(surface)),
                           ("users", .int(context.distinct(onSurface, \.user))),
                           ("top_user", context.mostCommon(onSurface, \.user).map { .text($0) } ?? .text("-"))]
                     + context.span(onSurface),
                 evidence: context.evidence(onSurface),
                 advice: "Block \(address) (fail2ban or a deny rule) and rate-limit \(surface): "
-                    + "it failed \(CountText.grouped(onSurface.count)) times there. Check that no account it tried has a weak password."
+                    + "it failed \(CountText.grouped(attempts)) times there"
+                    + (attempts == onSurface.count ? "" : " (in \(CountText.grouped(onSurface.count)) requests: system.multicall)")
+                    + ". Check that no account it tried has a weak password."
                     + surfaceAdvice(onSurface, in: context),
-                weight: onSurface.count))
+                weight: attempts))
         }
         return findings
     }
@@ -57,11 +65,14 @@ struct BruteForceRule: FindingRule {
 
     func describe(_ figures: FindingFigures) -> String {
         // A login form that logs nothing gives no user name: say so, not "most often '-'".
+        // Requests that held several attempts (system.multicall) are counted as attempts.
+        let attempts = figures.finding.figure("attempts") == nil ? ""
+            : " (\(figures.count("attempts")) attempts)"
         guard !figures.isZero("users") else {
-            return "\(figures.count("failures")) failed logins on \(figures.text("surface")), no user name in the log" + figures.span
+            return "\(figures.count("failures")) failed logins\(attempts) on \(figures.text("surface")), no user name in the log" + figures.span
         }
         let users = figures.isOne("users") ? "one user name" : "\(figures.count("users")) user names"
-        return "\(figures.count("failures")) wrong credentials on \(figures.text("surface")), \(users), "
+        return "\(figures.count("failures")) wrong credentials\(attempts) on \(figures.text("surface")), \(users), "
             + "most often '\(figures.text("top_user"))'" + figures.span
     }
 }

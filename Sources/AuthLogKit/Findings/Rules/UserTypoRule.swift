@@ -18,6 +18,12 @@ struct UserTypoRule: FindingRule {
     func detect(in context: FindingContext, state: inout DetectionState) -> [Finding] {
         let maxFailures = context.thresholds[Self.maxFailures]
         let successesByIP = context.successesByClient()
+        // A botnet member that failed twice and then got in looks like a typo from its own
+        // address alone: the compromised rule's botnet shape decides those first.
+        let breakIns = Set(context.botnetBreakIns(
+            minFailures: context.thresholds[CompromisedRule.minFailures],
+            minAddresses: context.thresholds[CompromisedRule.minAddresses], window: CompromisedRule.window)
+            .map { BreakInKey(ip: $0.ip, time: $0.time, user: $0.user) })
 
         var byUser: [String: (sessions: Int, failures: Int, ips: Set<UInt32>, firstFailures: [Int], paths: Set<String>)] = [:]
         context.forEachGroup({ r in
@@ -34,7 +40,8 @@ struct UserTypoRule: FindingRule {
                     next += 1
                     if success.time - context.requests[index].time <= Self.window { window.append(index) }
                 }
-                guard !window.isEmpty, window.count <= maxFailures else { continue }
+                guard !window.isEmpty, window.count <= maxFailures,
+                      !breakIns.contains(BreakInKey(ip: ip, time: success.time, user: success.user)) else { continue }
                 let named = window.map { context.requests[$0].user }.filter { $0 != 0 }
                 // A colleague tries one name (maybe mistyped); a guesser tries many.
                 guard Set(named).count <= 1 else { continue }
@@ -69,4 +76,11 @@ struct UserTypoRule: FindingRule {
         let sessions = figures.isOne("sessions") ? "" : " (\(figures.count("sessions")) times, from \(figures.count("ips")) addresses)"
         return "failed \(failures), then got in\(sessions), on \(figures.text("paths"))"
     }
+}
+
+/// A success, as user-typo looks up the ones the compromised rule calls a botnet's break-in.
+private struct BreakInKey: Hashable {
+    var ip: UInt32
+    var time: Int64
+    var user: UInt32
 }
