@@ -66,6 +66,11 @@ struct FollowCommand: ParsableCommand {
             completion: .list(AlertRule.keyNames.map { $0 + ">=" }))
     var alertRules: [String] = []
 
+    @Option(name: .customLong("ipv6-prefix"), help: ArgumentHelp(
+        "ip alerts count the IPv6 addresses of one /N network together and name the network when several took part (128: each address alone).",
+        valueName: "bits"))
+    var ipv6Prefix = 64
+
     @Option(help: ArgumentHelp("Program (with arguments) run for each alert, no shell: PROGRAM ARGS… -- KEY_TYPE KEY COUNT WINDOW_SECONDS RULE.", valueName: "program"))
     var exec: String?
 
@@ -100,6 +105,8 @@ struct FollowCommand: ParsableCommand {
     func followOptions() throws -> FollowOptions {
         var options = FollowOptions()
         options.fromStart = fromStart
+        try requireOption(ipv6Prefix, in: 1...128, "--ipv6-prefix")
+        options.ipv6Prefix = ipv6Prefix
         for rule in alertRules {
             do { options.alerts.append(try AlertRule(parsing: rule)) } catch { throw ValidationError(error.description) }
         }

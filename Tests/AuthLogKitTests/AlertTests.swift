@@ -55,6 +55,32 @@ import Testing
         for time: Int64 in [0, 20, 40, 60] { #expect(spread.add(event(time), now: 0).isEmpty) }
     }
 
+    /// follow had no --ipv6-prefix: an attacker rotating through its /64 stayed below every
+    /// ip alert, one address at a time.
+    @Test func ipv6AddressesOfOneNetworkCountTogetherAndNameTheNetwork() throws {
+        let rule = try AlertRule(parsing: "ip>=4/60s")
+        var network = SlidingAlerts(rules: [rule], ipv6Prefix: 64)
+        var fired: [Alert] = []
+        for (time, host) in [(0, "1"), (5, "2"), (10, "3"), (15, "4")] as [(Int64, String)] {
+            fired += network.add(event(time, ip: "2001:db8:1:2::\(host)"), now: 0)
+        }
+        #expect(fired.map(\.key) == ["2001:db8:1:2::/64"] && fired.first?.count == 4)
+        // One address alone is named as itself, not widened to its network.
+        var alone = SlidingAlerts(rules: [rule], ipv6Prefix: 64)
+        fired = []
+        for time: Int64 in [0, 5, 10, 15] { fired += alone.add(event(time, ip: "2001:db8:1:3::9"), now: 0) }
+        #expect(fired.map(\.key) == ["2001:db8:1:3::9"])
+        // 128: each address on its own, none reaches the threshold; IPv4 is never grouped.
+        var each = SlidingAlerts(rules: [rule], ipv6Prefix: 128)
+        for (time, host) in [(0, "1"), (5, "2"), (10, "3"), (15, "4")] as [(Int64, String)] {
+            #expect(each.add(event(time, ip: "2001:db8:1:2::\(host)"), now: 0).isEmpty)
+        }
+        var v4 = SlidingAlerts(rules: [rule], ipv6Prefix: 64)
+        for (time, host) in [(0, "1"), (5, "2"), (10, "3"), (15, "4")] as [(Int64, String)] {
+            #expect(v4.add(event(time, ip: "203.0.113.\(host)"), now: 0).isEmpty)
+        }
+    }
+
     @Test func keysAreForgottenSoMemoryStaysBounded() throws {
         var alerts = SlidingAlerts(rules: [try AlertRule(parsing: "ip>=1000/60s"), try AlertRule(parsing: "user>=1000/60s")])
         for index in 0..<100_000 {

@@ -63,6 +63,37 @@ import Testing
         }
     }
 
+    /// The JSON report had no peer (NDJSON had): its top clients now name the connecting
+    /// addresses their failures came through, and a client that connected itself none.
+    @Test func jsonReportKeepsThePeersOfItsClients() throws {
+        var options = ScanOptions()
+        options.timeZone = TimeZone(identifier: "UTC")!
+        options.now = SampleVerifier.sampleNow
+        options.trustedProxies = try TrustedProxies.parse(["10.0.0.0/8"])
+        let report = ScanSession(patterns: builtinPatterns, options: options, diagnostics: nil).run(arguments: [Self.scene])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(JSONReport.render(report, top: 50, generator: "t").utf8))
+            as? [String: Any])
+        let clients = try #require((json["events"] as? [String: Any])?["top_ips"] as? [[String: Any]])
+        let behind = try #require(clients.first { $0["key"] as? String == "2001:db8:1:2::10" })
+        #expect(behind["peers"] as? [String] == ["10.0.0.5"])
+        let direct = try #require(clients.first { $0["key"] as? String == "203.0.113.50" })
+        #expect(direct["peers"] == nil)
+        // The requests' table is the events' here (no error log): the same peers.
+        let requests = try #require((json["requests"] as? [String: Any])?["top_ips"] as? [[String: Any]])
+        #expect(requests.first { $0["key"] as? String == "2001:db8:1:2::10" }?["peers"] as? [String] == ["10.0.0.5"])
+    }
+
+    @Test func peersAreTheSmallestFewWhateverTheMergeOrder() {
+        var a = ClientTally(), b = ClientTally()
+        for peer in ["10.0.0.9", "10.0.0.3", "10.0.0.7"] { a.notePeer(peer) }
+        for peer in ["10.0.0.1", "10.0.0.8", "10.0.0.3"] { b.notePeer(peer) }
+        var ab = a, ba = b
+        ab.merge(b)
+        ba.merge(a)
+        #expect(ab.peers == ["10.0.0.1", "10.0.0.3", "10.0.0.7", "10.0.0.8"])
+        #expect(ab.peers == ba.peers)
+    }
+
     @Test func ndjsonKeepsThePeerBesideTheClient() throws {
         let event = AuthEvent(time: 0, file: "a", line: 1, format: "nginx-access", ip: "2001:db8:1:2::10",
                               method: "GET", path: "/", status: 401, user: nil, cause: .http401, rule: "r",

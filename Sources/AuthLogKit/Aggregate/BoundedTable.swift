@@ -164,3 +164,10 @@ public struct BoundedTable<Value: Tally>: Sendable {
         }
     }
 }
+
+extension BoundedTable where Value == ClientTally {
+    /// Notes the connecting address a counted client's failure came through (`notePeer`).
+    mutating func notePeer(_ peer: String, of key: String) {
+        if let slot = slotOfKey[key] { values[slot].notePeer(peer) }
+    }
+}

@@ -37,7 +37,10 @@ public struct FailureAggregate: Sendable {
             let hour = CivilTime.floorDivide(time, 3600).0
             if byHour[hour] != nil || byHour.count < Self.maxHours { byHour[hour, default: CauseCounts()].increment(event.cause) }
         }
-        if let ip = event.ip { byIP.add(ip, cause: event.cause, time: event.time, user: event.user) }
+        if let ip = event.ip {
+            byIP.add(ip, cause: event.cause, time: event.time, user: event.user)
+            if let peer = event.peer { byIP.notePeer(peer, of: ip) }
+        }
         if let path = event.path { byPath.add(path, cause: event.cause, time: event.time) }
         if let user = event.user { byUser.add(user, cause: event.cause, time: event.time) }
     }

@@ -33,12 +33,28 @@ public struct FailureTally: Sendable {
 public struct ClientTally: Sendable {
     public var failures = FailureTally()
     public var users = DistinctCounter()
+    /// The connecting addresses (`--trusted-proxy`) the client's failures came through, where a
+    /// proxy's header named the client: at most `maxPeers`, the smallest in byte order, so that
+    /// the report does not depend on how the work was split. Empty: the client connected itself.
+    public private(set) var peers: [String] = []
+    static let maxPeers = 4
 
     public init() {}
 
     public mutating func merge(_ other: ClientTally) {
         failures.merge(other.failures)
         users.merge(other.users)
+        for peer in other.peers { notePeer(peer) }
+    }
+
+    mutating func notePeer(_ peer: String) {
+        guard !peers.contains(peer) else { return }
+        if peers.count == Self.maxPeers {
+            guard peer < peers[peers.count - 1] else { return }
+            peers.removeLast()
+        }
+        peers.append(peer)
+        peers.sort()
     }
 }
 

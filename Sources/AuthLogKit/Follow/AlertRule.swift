@@ -47,11 +47,19 @@ public struct Alert: Sendable, Equatable {
 /// the same alerts as live). An alert fires once when a key reaches its threshold and again
 /// only after the key has fallen below it. Keys whose window has emptied are forgotten, so
 /// memory stays bounded over days.
+///
+/// `ipv6Prefix` (`follow --ipv6-prefix`, as for the findings): an `ip` rule counts the IPv6
+/// addresses of one /N network in one window, since one attacker owns the network; the alert
+/// names the network (`2001:db8:1:2::/64`) when several of its addresses took part, else the
+/// one address (nothing is widened on the word of one address). 128: every address alone.
 public struct SlidingAlerts: Sendable {
     public let rules: [AlertRule]
+    public let ipv6Prefix: Int
     private struct Window {
         /// Event times, sorted (events out of order by a few seconds are inserted in place).
         var times: [Int64] = []
+        /// For a network's window, the address of each time (else empty).
+        var addresses: [IPAddress] = []
         var start = 0
         var fired = false
         var count: Int { times.count - start }
@@ -60,9 +68,17 @@ public struct SlidingAlerts: Sendable {
     private var latest: Int64 = .min
     private var sinceSweep = 0
 
-    public init(rules: [AlertRule]) {
+    public init(rules: [AlertRule], ipv6Prefix: Int = 128) {
         self.rules = rules
+        self.ipv6Prefix = ipv6Prefix
         self.windows = Array(repeating: [:], count: rules.count)
+    }
+
+    /// The window an event counts in for a rule: its key, or for an IPv6 client under an `ip`
+    /// rule its network's text, with the address.
+    private func windowKey(_ rule: AlertRule, _ key: String) -> (key: String, address: IPAddress?) {
+        guard rule.key == .ip, ipv6Prefix < 128, let address = IPAddress(key), !address.isIPv4 else { return (key, nil) }
+        return (IPNetwork(address, prefix: ipv6Prefix).description, address)
     }
 
     /// Counts an event; returns the alerts it raises.
@@ -71,14 +87,17 @@ public struct SlidingAlerts: Sendable {
         latest = max(latest, time)
         var alerts: [Alert] = []
         for (index, rule) in rules.enumerated() {
-            guard let key = rule.key.value(in: event) else { continue }
+            guard let eventKey = rule.key.value(in: event) else { continue }
+            let (key, address) = windowKey(rule, eventKey)
             var window = windows[index][key] ?? Window()
-            insert(time, into: &window)
+            insert(time, address: address, into: &window)
             expire(&window, before: latest - rule.windowSeconds)
             if window.count >= rule.threshold {
                 if !window.fired {
                     window.fired = true
-                    alerts.append(Alert(rule: rule, key: key, count: window.count, time: time, file: event.file, line: event.line))
+                    // A network only when several of its addresses are in the window.
+                    let named = address == nil || Set(window.addresses[window.start...]).count > 1 ? key : eventKey
+                    alerts.append(Alert(rule: rule, key: named, count: window.count, time: time, file: event.file, line: event.line))
                 }
             } else {
                 window.fired = false
@@ -102,13 +121,15 @@ public struct SlidingAlerts: Sendable {
         }
     }
 
-    private func insert(_ time: Int64, into window: inout Window) {
+    private func insert(_ time: Int64, address: IPAddress?, into window: inout Window) {
         if let last = window.times.last, time < last {
             var position = window.times.count
             while position > window.start, window.times[position - 1] > time { position -= 1 }
             window.times.insert(time, at: position)
+            if let address { window.addresses.insert(address, at: position) }
         } else {
             window.times.append(time)
+            if let address { window.addresses.append(address) }
         }
     }
 
@@ -116,6 +137,7 @@ public struct SlidingAlerts: Sendable {
         while window.start < window.times.count, window.times[window.start] <= cutoff { window.start += 1 }
         if window.start > 64, window.start * 2 > window.times.count {
             window.times.removeFirst(window.start)
+            if !window.addresses.isEmpty { window.addresses.removeFirst(window.start) }
             window.start = 0
         }
     }

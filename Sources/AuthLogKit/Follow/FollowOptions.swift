@@ -9,6 +9,8 @@ public struct FollowOptions: Sendable {
     /// `access.log.1` until `nginx -s reopen`).
     public var rotationGrace: Double = 15
     public var alerts: [AlertRule] = []
+    /// `--ipv6-prefix`: `ip` alerts count the IPv6 addresses of one /N network together (128: each alone).
+    public var ipv6Prefix = 64
     public var exec: ExecCommand? = nil
     public var execTimeout: Double = 30
     public var summaryEvery: Double? = nil

@@ -61,7 +61,7 @@ public final class FollowSession {
         self.executor = executor
         self.sinks = FollowSinks(aggregate: FailureAggregate(maxKeys: scanOptions.maxKeys),
                                  printer: PrinterSink(output: output),
-                                 alerts: AlertSink(alerts: SlidingAlerts(rules: options.alerts), output: output,
+                                 alerts: AlertSink(alerts: SlidingAlerts(rules: options.alerts, ipv6Prefix: options.ipv6Prefix), output: output,
                                                    executor: executor))
         self.pipeline = LinePipeline(patterns: patterns, options: scanOptions)
     }

@@ -105,6 +105,12 @@ public enum JSONReport {
             writeCauses(client.failures.causes, into: &json)
             json.int("users", client.users.count)
             if client.users.isApproximate { json.bool("users_approximate", true) }
+            if !client.peers.isEmpty {
+                // Behind a --trusted-proxy: the connecting addresses, the key being the client.
+                json.beginArray("peers")
+                for peer in client.peers { json.string(nil, peer) }
+                json.endArray()
+            }
             json.string("first_seen", client.failures.firstSeen.map(CivilTime.iso8601))
             json.string("last_seen", client.failures.lastSeen.map(CivilTime.iso8601))
             json.endObject()
